@@ -1,0 +1,127 @@
+"""Sentence segmentation and passage packing, with exact character offsets.
+
+Why not llama-index's SentenceSplitter: it re-derives chunk offsets by searching the text and
+cannot return sentence spans, and the answer layer needs the exact span of every sentence so a
+quote read out in a meeting is byte-for-byte the document's words. These are pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations that end in a full stop without ending a sentence (lower-cased, no dot).
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc mr mrs ms dr cllr st no nos vs cf approx para paras fig figs ch sec inc ltd co dept"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+# A sentence ends at . ! or ? (plus closing quotes/brackets) followed by space and a likely start.
+_BOUNDARY = re.compile(r"""[.!?]['"’”)\]]*(?=\s+['"‘“(\[]?[A-Z0-9•])""")
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range [start, end) in some text."""
+
+    start: int
+    end: int
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split text into sentence spans; every newline is a boundary (cleaning joins wrapped lines)."""
+    spans: list[Span] = []
+    for line in _lines(text):
+        spans.extend(_split_line(text, line))
+    return spans
+
+
+def _lines(text: str) -> list[Span]:
+    spans, pos = [], 0
+    for part in text.split("\n"):
+        spans.append(Span(pos, pos + len(part)))
+        pos += len(part) + 1
+    return spans
+
+
+def _split_line(text: str, line: Span) -> list[Span]:
+    segment = line.of(text)
+    out, begin = [], 0
+    for m in _BOUNDARY.finditer(segment):
+        if _is_abbreviation(segment[begin : m.start() + 1]):
+            continue
+        out.append((begin, m.end()))
+        begin = m.end()
+    out.append((begin, len(segment)))
+    spans = []
+    for s, e in out:
+        span = _strip(text, Span(line.start + s, line.start + e))
+        if span.end > span.start:
+            spans.append(span)
+    return spans
+
+
+def _is_abbreviation(sentence: str) -> bool:
+    m = _WORD_BEFORE.search(sentence[:-1])
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    # single capital initials ("J. Smith") and known abbreviations do not end sentences
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _strip(text: str, span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def estimate_tokens(text: str) -> int:
+    """Word-piece count estimate for English prose (MiniLM averages ~1.3 pieces per word)."""
+    return int(len(text.split()) * 1.3) + 1
+
+
+def pack_passages(text: str, sentences: list[Span], *, max_tokens: int) -> list[Span]:
+    """Group consecutive sentences into passages of at most ~max_tokens, never splitting one.
+
+    A single sentence longer than the budget (a table row run-on, say) is cut at word boundaries.
+    """
+    passages: list[Span] = []
+    current: Span | None = None
+    used = 0
+    for sentence in _cap_long(text, sentences, max_tokens=max_tokens):
+        cost = estimate_tokens(sentence.of(text))
+        if current is not None and used + cost > max_tokens:
+            passages.append(current)
+            current, used = None, 0
+        current = sentence if current is None else Span(current.start, sentence.end)
+        used += cost
+    if current is not None:
+        passages.append(current)
+    return passages
+
+
+def _cap_long(text: str, sentences: list[Span], *, max_tokens: int) -> list[Span]:
+    out: list[Span] = []
+    max_words = max(8, int(max_tokens / 1.3))
+    for sentence in sentences:
+        if estimate_tokens(sentence.of(text)) <= max_tokens:
+            out.append(sentence)
+            continue
+        words = [m.span() for m in re.finditer(r"\S+", sentence.of(text))]
+        for i in range(0, len(words), max_words):
+            chunk = words[i : i + max_words]
+            out.append(Span(sentence.start + chunk[0][0], sentence.start + chunk[-1][1]))
+    return out
+
+
+def sentences_within(text: str, span: Span) -> list[Span]:
+    """Sentence spans inside `span` of `text`, in absolute offsets."""
+    inner = split_sentences(span.of(text))
+    return [Span(span.start + s.start, span.start + s.end) for s in inner]

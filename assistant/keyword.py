@@ -1,0 +1,134 @@
+"""The keyword (BM25) index over all passages, persisted beside the vector store.
+
+Chroma is the source of truth. This index is derived from it and stamped with the store's
+document registry (`Store.stamp()`): when the stamp no longer matches (an ingest or removal
+happened, here or on another machine sharing a Chroma server), it is rebuilt from the store.
+That keeps the two in step after crashes and in server mode without a second write path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .filters import Filter
+from .fusion import Ranked
+
+_WORDS = r"(?u)\b\w\w+\b"
+
+
+def _stem(word: str) -> str:
+    # Plural folding only; a full stemmer (PyStemmer) is a compiled dependency for little gain here.
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _tokenizer():
+    from bm25s.tokenization import Tokenizer
+
+    return Tokenizer(lower=True, splitter=_WORDS, stopwords="en", stemmer=_stem)
+
+
+@dataclass
+class KeywordIndex:
+    """BM25 over passages, with each passage's filterable fields for masking."""
+
+    stamp: str
+    ids: list[str]
+    fields: list[dict]
+    _bm25: object | None
+    _vocab: dict[str, int]
+
+    @classmethod
+    def build(cls, batches, *, stamp: str) -> KeywordIndex:
+        """Build from an iterable of passage batches (bounded memory: texts are not kept)."""
+        import bm25s
+
+        tokenizer = _tokenizer()
+        ids: list[str] = []
+        fields: list[dict] = []
+        token_ids: list[list[int]] = []
+        for batch in batches:
+            ids.extend(p.id for p in batch)
+            fields.extend(_filter_fields(p) for p in batch)
+            token_ids.extend(tokenizer.streaming_tokenize([p.text for p in batch], update_vocab=True))
+        vocab = tokenizer.get_vocab_dict()
+        if not ids:
+            return cls(stamp, [], [], None, vocab)
+        if "" not in vocab:  # bm25s reserves an empty token for empty documents
+            vocab[""] = len(vocab)
+        model = bm25s.BM25()
+        model.index((token_ids, vocab), show_progress=False)
+        return cls(stamp, ids, fields, model, vocab)
+
+    def search(self, query: str, *, k: int, where: Filter | None = None) -> list[Ranked]:
+        if self._bm25 is None:
+            return []
+        words = [_stem(w) for w in re.findall(_WORDS, query.lower())]
+        query_ids = [self._vocab[w] for w in words if w in self._vocab]
+        if not query_ids:
+            return []
+        scores = self._bm25.get_scores_from_ids(query_ids)
+        if where:
+            scores = scores * self.mask(where)
+        top = np.argsort(-scores)[: k * 1]
+        return [
+            Ranked(id=self.ids[i], rank=r, score=float(scores[i]))
+            for r, i in enumerate(top)
+            if scores[i] > 0
+        ]
+
+    def mask(self, where: Filter) -> np.ndarray:
+        return np.fromiter((where.matches(f) for f in self.fields), dtype=np.float32,
+                           count=len(self.fields))
+
+    # --- persistence: write to a temporary folder, then swap it in -------------------------
+
+    def save(self, folder: Path) -> None:
+        tmp = folder.with_name(folder.name + f".tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+        meta = {"stamp": self.stamp, "ids": self.ids, "fields": self.fields, "vocab": self._vocab}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex | None:
+        """The saved index, or None when missing or unreadable (it is then rebuilt)."""
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            model = None
+            if meta["ids"]:
+                import bm25s
+
+                model = bm25s.BM25.load(str(folder / "bm25"), mmap=False, show_progress=False)
+            return cls(meta["stamp"], meta["ids"], meta["fields"], model, meta["vocab"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+
+_FILTER_KEYS_SKIP = {"title", "start", "end", "ordinal"}
+
+
+def _filter_fields(passage) -> dict:
+    fields = {k: v for k, v in passage.fields.items() if k not in _FILTER_KEYS_SKIP}
+    fields["doc_id"] = passage.doc_id
+    fields["source"] = passage.source
+    fields["page"] = passage.page or 0
+    return fields

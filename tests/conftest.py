@@ -1,0 +1,90 @@
+"""Shared fixtures: the real model, real Chroma stores on disk, the real sample corpus.
+
+Network is forbidden for the whole session (a socket to anything but loopback fails the test),
+so a test that would download a model or phone home cannot pass by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import offline_environment
+
+offline_environment()
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"  # present on developer machines and in CI, not in a bare clone
+
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1", "")):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network():
+    socket.socket.connect = _guarded_connect
+    yield
+    socket.socket.connect = _real_connect
+
+
+@pytest.fixture(scope="session")
+def settings_factory(tmp_path_factory):
+    from assistant.settings import Settings
+
+    def make(name: str = "index", **overrides) -> Settings:
+        return Settings.from_env({}, index_dir=tmp_path_factory.mktemp(name), **overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory):
+    """An index of the whole sample corpus, built once per test session (about 2 minutes).
+
+    Set ASSISTANT_TEST_INDEX to a folder to keep it between runs while developing: ingest is
+    incremental, so unchanged files are not re-embedded. Delete that folder after changing
+    parsing, cleaning, chunking or metadata code.
+    """
+    from assistant.engine import Assistant
+    from assistant.settings import Settings
+
+    keep = os.environ.get("ASSISTANT_TEST_INDEX")
+    folder = Path(keep) if keep else tmp_path_factory.mktemp("corpus-index")
+    settings = Settings.from_env({}, index_dir=folder)
+    assistant = Assistant(settings)
+    report = assistant.ingest([CORPUS])
+    assert report.exit_code == 0, report.skipped
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(corpus_index):
+    from assistant.engine import Assistant
+
+    return Assistant(corpus_index)
+
+
+@pytest.fixture
+def small_settings(tmp_path):
+    from assistant.settings import Settings
+
+    return Settings.from_env({}, index_dir=tmp_path / "index")
+
+
+def copy_corpus(names: list[str], dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(CORPUS / name, dest / name)
+    return dest

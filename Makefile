@@ -1,0 +1,47 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   — install, index the sample corpus, open the chat on http://localhost:8501
+#   make test   — install (with test tools and Debian's Chromium), lint, run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: demo test install install-dev browser ingest lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+# torch first, pinned to the CPU wheel: an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+ingest: install
+	$(BIN)/assistant ingest corpus/
+
+demo: ingest
+	$(BIN)/streamlit run ui/app.py --server.port $(PORT) --server.address localhost \
+		--server.headless true --browser.gatherUsageStats false
+
+lint: install-dev
+	$(BIN)/ruff check assistant tests ui bench
+	$(BIN)/ruff format --check assistant tests ui bench
+
+test: install-dev browser
+	$(BIN)/ruff check assistant tests ui bench
+	$(BIN)/python -m pytest -q --timeout 1800
+
+clean:
+	rm -rf $(VENV) index/chroma index/keyword_* index/ingest.lock

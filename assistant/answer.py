@@ -3,16 +3,32 @@ quoted verbatim, each followed by its citation marker; or an honest "not found".
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-
+import numpy as np
 
 from .chunking import Span
 from .citations import Answer, Citation
+from .gating import asks_quantity, has_quantity, in_scope, named_kinds
 from .retrieval import Hit
 
 NOT_FOUND = "The indexed documents do not appear to answer this question."
+_STOP = frozenset(
+    "a an the of to in on for and or but with by at from as is are was were be been has have had do"
+    " does did what which who whom whose when where why how that this these those it its their they"
+    " there than then so such not no yes about into over under between since after before any all"
+    " each other our your his her them we you i me my can could would should may might will shall"
+    " according said say says tell give me example examples".split()
+)
+# Questions that ask across councils or over time: the answer should draw on several documents.
+_SPANNING = re.compile(
+    r"\b(compare|comparison|which (councils|authorities|local authorities|areas)|across|between"
+    r"|since|change[ds]?|improved?|over time|both|each|common|differ)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -22,19 +38,71 @@ class Candidate:
     hit: Hit
     span: Span  # page offsets
     text: str
+    lexical: float = 0.0
+    similarity: float = 0.0
     score: float = 0.0
 
 
 @dataclass(frozen=True)
 class AnswerPolicy:
-    """Knobs for sentence selection and abstention (calibrated by `assistant eval`)."""
+    """Knobs for sentence selection and abstention (calibrated with `assistant eval`)."""
 
-    passages: int = 6  # top passages whose sentences are candidates
+    passages: int = 12  # top passages whose sentences are candidates
+    shortlist: int = 16  # sentences embedded per question after the cheap lexical pass
     max_sentences: int = 4
-    min_sentence_similarity: float = 0.35
-    min_passage_similarity: float = 0.30
-    margin: float = 0.12  # keep sentences within this of the best one
+    per_document: int = 3  # cap per document; 2 when the question spans documents
+    min_score: float = 0.40
+    min_passage_similarity: float = 0.25
+    margin: float = 0.15  # keep sentences within this of the best one
+    lexical_weight: float = 0.35
+    passage_weight: float = 0.15
     duplicate_overlap: float = 0.8
+
+
+def terms(text: str) -> list[str]:
+    """Content words, lower-cased and plural-folded, for lexical matching."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return [_fold(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
+
+
+def _fold(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+# Words that place a question (who, when, which inspection) rather than say what it is about.
+_PLACING = re.compile(
+    r"\b(ofsted|cssiw|care inspectorate( wales)?|inspectorate|inspections?|inspectors?|reports?"
+    r"|focused visits?|monitoring visits?|visits?|re-?inspection|letters?|local authority"
+    r"|(january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"|(19|20)\d\d(\s*[-/–]\s*\d{2,4})?)\b",
+    re.IGNORECASE,
+)
+
+
+def topic_of(question: str) -> str:
+    """The question without the councils, dates and inspection words that place it: those are
+    matched against document metadata, so sentences are scored on what is asked about."""
+    from .councils import mentions
+
+    text = question
+    for m in reversed(mentions(question)):
+        text = text[: m.start] + " " + text[m.end :]
+    text = re.sub(r"[’']s\b", "", _PLACING.sub(" ", text))
+    return text if len(terms(text)) >= 3 else question
+
+
+def is_statement(text: str) -> bool:
+    """A sentence worth quoting: not a heading, a table fragment or a contact block."""
+    words = len(text.split())
+    if words < 5 or "www." in text or "@" in text or "http" in text:
+        return False
+    if re.search(r"\w: \S", text):  # "Lead inspector: ...", "Children in care: good"
+        return True
+    return words >= 14 or text.rstrip("\"'”’)").endswith((".", "!", "?", ";"))
 
 
 def candidates(hits: list[Hit], *, limit: int) -> list[Candidate]:
@@ -43,49 +111,77 @@ def candidates(hits: list[Hit], *, limit: int) -> list[Candidate]:
         passage = hit.passage
         for span in passage.sentences():
             text = passage.text[span.start - passage.start : span.end - passage.start]
-            if len(text.split()) >= 4:  # headings and fragments are not answers
+            if is_statement(text):
                 out.append(Candidate(hit, span, text))
     return out
 
 
-def score_candidates(question: str, cands: list[Candidate], *, embed) -> list[Candidate]:
-    """Cosine of each sentence with the question, nudged by its passage's retrieval rank."""
-    if not cands:
+def lexical_scores(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """IDF-weighted share of the question's terms found in each sentence (or its passage's
+    acronym expansions), with IDF taken over the candidate pool itself."""
+    wanted = set(terms(question))
+    if not wanted or not cands:
+        return cands
+    bags = [set(terms(c.text + " " + str(c.hit.passage.fields.get("aka", "")))) for c in cands]
+    n = len(bags)
+    idf = {t: math.log(1 + n / (1 + sum(t in b for b in bags))) for t in wanted}
+    total = sum(idf.values()) or 1.0
+    return [replace(c, lexical=sum(idf[t] for t in wanted & b) / total) for c, b in zip(cands, bags, strict=True)]
+
+
+def score(question: str, cands: list[Candidate], *, embed: Callable, policy: AnswerPolicy) -> list[Candidate]:
+    """Shortlist by a cheap lexical + passage score, then rank by embedding similarity.
+
+    Sentences are compared with the question and with its topic (the question without the
+    councils and dates that place it, which the gating rules have already matched), keeping the
+    better of the two: "Norfolk's October 2019 focused visit" should not make a sentence that
+    merely names Norfolk look like an answer.
+    """
+    topic = topic_of(question)
+    cheap = sorted(
+        lexical_scores(topic, cands),
+        key=lambda c: -(c.lexical + policy.passage_weight * 2 * c.hit.similarity),
+    )[: policy.shortlist]
+    if not cheap:
         return []
-    vectors = embed([question] + [c.text for c in cands])
-    sims = vectors[1:] @ vectors[0]
-    scored = []
-    for cand, sim in zip(cands, sims, strict=True):
-        scored.append(Candidate(cand.hit, cand.span, cand.text, float(sim)))
-    return scored
+    vectors = embed([question, topic] + [c.text for c in cheap])
+    sims = np.maximum(vectors[2:] @ vectors[0], vectors[2:] @ vectors[1])
+    return [
+        replace(c, similarity=float(s), score=float(s) + policy.lexical_weight * c.lexical
+                + policy.passage_weight * c.hit.similarity)
+        for c, s in zip(cheap, np.asarray(sims), strict=True)
+    ]
 
 
-def select(scored: list[Candidate], *, policy: AnswerPolicy) -> list[Candidate]:
-    """The best sentences: above threshold, near the best, not near-duplicates of each other."""
+def select(scored: list[Candidate], *, policy: AnswerPolicy, spanning: bool) -> list[Candidate]:
+    """The best sentences: above threshold, near the best, few per document, no near-duplicates."""
     ranked = sorted(scored, key=lambda c: -c.score)
-    if not ranked or ranked[0].score < policy.min_sentence_similarity:
+    if not ranked or ranked[0].score < policy.min_score:
         return []
-    floor = max(policy.min_sentence_similarity, ranked[0].score - policy.margin)
+    floor = max(policy.min_score, ranked[0].score - policy.margin * (1.5 if spanning else 1.0))
+    cap = 2 if spanning else policy.per_document
+    limit = policy.max_sentences + (2 if spanning else 0)
     chosen: list[Candidate] = []
+    per_doc: dict[str, int] = {}
     for cand in ranked:
-        if cand.score < floor or len(chosen) >= policy.max_sentences:
+        if cand.score < floor or len(chosen) >= limit:
             break
+        doc = cand.hit.passage.doc_id
+        if per_doc.get(doc, 0) >= cap:
+            continue
         if any(_overlap(cand.text, c.text) >= policy.duplicate_overlap for c in chosen):
             continue
         chosen.append(cand)
+        per_doc[doc] = per_doc.get(doc, 0) + 1
     return chosen
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
-
-
 def _overlap(a: str, b: str) -> float:
-    wa, wb = _words(a), _words(b)
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
     return len(wa & wb) / max(1, min(len(wa), len(wb)))
 
 
-def compose(question: str, chosen: list[Candidate], *, related: list[Citation]) -> Answer:
+def compose(question: str, chosen: list[Candidate]) -> Answer:
     """Group chosen sentences by document in reading order, merge adjacent ones, number them."""
     groups: dict[str, list[Candidate]] = {}
     for cand in chosen:  # documents in order of their best sentence
@@ -94,33 +190,29 @@ def compose(question: str, chosen: list[Candidate], *, related: list[Citation]) 
     parts: list[str] = []
     for cands in groups.values():
         cands.sort(key=lambda c: (c.hit.passage.page or 0, c.span.start))
-        title = cands[0].hit.passage.title
         quotes = []
         for merged in _merge_adjacent(cands):
             citation = _citation(len(citations) + 1, merged)
             citations.append(citation)
             quotes.append(f"{citation.quote} [{citation.id}]")
-        parts.append(f"{title}: " + " ".join(quotes))
-    return Answer(question, True, "\n\n".join(parts), citations, related)
+        parts.append(f"{cands[0].hit.passage.title}: " + " ".join(quotes))
+    return Answer(question, True, "\n\n".join(parts), citations, [])
 
 
 def _merge_adjacent(cands: list[Candidate]) -> list[Candidate]:
     merged: list[Candidate] = []
     for cand in cands:
         last = merged[-1] if merged else None
-        same = last is not None and last.hit.passage.id == cand.hit.passage.id
-        text = cand.hit.passage.text
-        if same and text[last.span.end - cand.hit.passage.start : cand.span.start - cand.hit.passage.start].strip() == "":
-            span = Span(last.span.start, cand.span.end)
-            merged[-1] = Candidate(cand.hit, span, _slice(cand.hit, span), max(last.score, cand.score))
-        else:
-            merged.append(cand)
+        if last is not None and last.hit.passage.id == cand.hit.passage.id:
+            p = cand.hit.passage
+            between = p.text[last.span.end - p.start : cand.span.start - p.start]
+            if not between.strip():
+                span = Span(last.span.start, cand.span.end)
+                text = p.text[span.start - p.start : span.end - p.start]
+                merged[-1] = replace(cand, span=span, text=text, score=max(last.score, cand.score))
+                continue
+        merged.append(cand)
     return merged
-
-
-def _slice(hit: Hit, span: Span) -> str:
-    p = hit.passage
-    return p.text[span.start - p.start : span.end - p.start]
 
 
 def _citation(number: int, cand: Candidate) -> Citation:
@@ -133,7 +225,7 @@ def _citation(number: int, cand: Candidate) -> Citation:
 
 
 def related_passages(hits: list[Hit], *, limit: int = 3) -> list[Citation]:
-    """The closest passages, cited whole, for when nothing answers (or as further reading)."""
+    """The closest passages, cited whole: shown (as not answering) when the assistant declines."""
     out = []
     for hit in hits[:limit]:
         p = hit.passage
@@ -145,16 +237,28 @@ def related_passages(hits: list[Hit], *, limit: int = 3) -> list[Citation]:
     return out
 
 
-def build_answer(question: str, hits: list[Hit], *, embed, policy: AnswerPolicy) -> Answer:
-    """The whole answer step: select sentences, or decline and show related passages."""
-    related = related_passages(hits)
-    if not hits or max(h.similarity for h in hits) < policy.min_passage_similarity:
-        return Answer(question, False, NOT_FOUND, [], related)
-    scored = score_candidates(question, candidates(hits, limit=policy.passages), embed=embed)
-    chosen = select(scored, policy=policy)
-    if not chosen:
-        return Answer(question, False, NOT_FOUND, [], related)
-    answer = compose(question, chosen, related=[])
-    return answer
+def build_answer(
+    question: str,
+    hits: list[Hit],
+    *,
+    embed: Callable,
+    policy: AnswerPolicy,
+    scope=None,
+    unknown: list[str] | None = None,
+) -> Answer:
+    """Select sentences that answer, or decline and show the closest passages as related.
 
-
+    Declines when the question names something no document mentions (`unknown`), when no
+    passage is close enough, or when no passage fits the councils/years the question names.
+    """
+    declined = Answer(question, False, NOT_FOUND, [], related_passages(hits))
+    if unknown or not hits or max(h.similarity for h in hits) < policy.min_passage_similarity:
+        return declined
+    kinds = named_kinds(question)
+    fitting = [h for h in hits if in_scope(h.passage, scope, kinds=kinds)]
+    cands = candidates(fitting, limit=policy.passages)
+    if asks_quantity(question):
+        cands = [c for c in cands if has_quantity(c.text)]
+    scored = score(question, cands, embed=embed, policy=policy)
+    chosen = select(scored, policy=policy, spanning=bool(_SPANNING.search(question)))
+    return compose(question, chosen) if chosen else declined

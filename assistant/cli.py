@@ -1,4 +1,4 @@
-"""Command line: `assistant ingest | ask | sources`. Heavy libraries load only when needed."""
+"""Command line: `assistant ingest | ask | sources | remove | eval`. Heavy libraries load late."""
 
 from __future__ import annotations
 
@@ -43,11 +43,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with cited passages")
     p.add_argument("question", nargs="?")
     p.add_argument("-f", "--file", type=Path, help="one question per line; one JSON answer per line")
-    p.add_argument("-k", type=int, default=8, help="passages to retrieve (default 8)")
+    p.add_argument("-k", type=int, default=12, help="passages to retrieve (default 12)")
     p.add_argument("--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022")
     common(p)
 
     p = sub.add_parser("sources", help="list the indexed documents")
+    common(p)
+
+    p = sub.add_parser("remove", help="remove documents from the index (the files are untouched)")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a file as given to ingest, its indexed source, or a folder of them")
+    common(p)
+
+    p = sub.add_parser("timeline", help="a council's documents by date, with their judgements")
+    p.add_argument("council", help="any spelling: Kent, 'Kent County Council'")
+    common(p)
+
+    p = sub.add_parser("compare", help="each council's best cited finding on a topic")
+    p.add_argument("topic")
+    p.add_argument("--by", choices=["council", "document"], default="council")
+    p.add_argument("--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022")
+    p.add_argument("-k", type=int, default=4, help="passages searched per council (default 4)")
+    common(p)
+
+    p = sub.add_parser("eval", help="score answers against a JSON-lines question set")
+    p.add_argument("questions", type=Path, help="JSON lines: id, question, answerable, quotes...")
+    p.add_argument("-k", type=int, default=12, help="passages to retrieve (default 12, as ask)")
+    p.add_argument("--baseline", action="append", choices=["dense", "bm25", "hybrid"], default=[],
+                   help="also score a plain top-k baseline, side by side (repeatable)")
+    p.add_argument("--baseline-k", type=int, help="passages a baseline cites (default: -k)")
     common(p)
     return parser
 
@@ -58,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import Settings
 
     settings = Settings.from_env(index_dir=args.index)
-    handler = {"ingest": cmd_ingest, "ask": cmd_ask, "sources": cmd_sources}[args.command]
+    handler = {"ingest": cmd_ingest, "ask": cmd_ask, "sources": cmd_sources,
+               "eval": cmd_eval, "remove": cmd_remove, "timeline": cmd_timeline,
+               "compare": cmd_compare}[args.command]
     try:
         return handler(args, settings)
     except KeyboardInterrupt:
@@ -105,12 +131,9 @@ def cmd_ingest(args, settings) -> int:
 
 
 def _remove_index(settings) -> None:
-    import shutil
+    from .ingest import reset_index
 
-    if settings.chroma_url:
-        raise SystemExit("--rebuild with a Chroma server: delete the collection on the server instead")
-    for name in ("chroma", f"keyword_{settings.collection}"):
-        shutil.rmtree(settings.index_dir / name, ignore_errors=True)
+    reset_index(settings)
 
 
 def _print_ingest(report) -> None:
@@ -119,16 +142,43 @@ def _print_ingest(report) -> None:
         f" in {report.seconds:.1f} s; {report.files_unchanged} unchanged"
         + (f", {report.files_removed} removed" if report.files_removed else "")
     )
-    if report.skipped:
-        print(f"Skipped {len(report.skipped)}:")
-        for s in report.skipped:
+    if report.repaired:
+        print(f"Repaired: removed half-written passages of {report.repaired} documents"
+              " left by an interrupted ingest")
+    if report.failed:
+        print(f"Could not index {len(report.failed)}:")
+        for s in report.failed:
             print(f"  {s.path}: {s.reason}")
+    if report.unsupported:
+        print(f"Not indexed (unsupported file types) {len(report.unsupported)}:")
+        for s in report.unsupported:
+            print(f"  {s.path}")
+    for note in report.notes:
+        print(note)
+
+
+def cmd_remove(args, settings) -> int:
+    from .ingest import remove
+    from .store import Store
+
+    store = Store(settings, model_name=settings.model)
+    report = remove([str(p) for p in args.paths], settings=settings, store=store)
+    if args.json:
+        print(json.dumps({"removed": report.removed, "not_found": report.missing},
+                         ensure_ascii=False))
+    else:
+        for source in report.removed:
+            print(f"removed {source}")
+        for path in report.missing:
+            print(f"assistant remove: {path}: not in the index", file=sys.stderr)
+    return report.exit_code
 
 
 def cmd_ask(args, settings) -> int:
     from .filters import parse_where
+    from .metadata import canonical
 
-    where = parse_where(args.where)
+    where = parse_where(args.where, canonical=canonical)
     if not args.question and not args.file:
         print("assistant ask: give a QUESTION or -f FILE", file=sys.stderr)
         return 2
@@ -177,6 +227,47 @@ def cmd_sources(args, settings) -> int:
 def _record_json(r) -> dict:
     return {"source": r.source, "title": r.title, "kind": r.kind, "pages": r.pages,
             "passages": r.passages, "sha256": r.sha256, "ingested_at": r.ingested_at, **r.fields}
+
+
+def cmd_timeline(args, settings) -> int:
+    from .store import Store
+    from .timeline import timeline
+
+    result = timeline(Store(settings, model_name=settings.model).records(), args.council)
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.render())
+    return EXIT_OK if result.entries else EXIT_FAILED
+
+
+def cmd_compare(args, settings) -> int:
+    from .compare import compare
+    from .filters import parse_where
+    from .metadata import canonical
+
+    where = parse_where(args.where, canonical=canonical)
+    result = compare(_assistant(settings), args.topic, by=args.by, where=where or None, k=args.k)
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.render())
+    return EXIT_OK
+
+
+def cmd_eval(args, settings) -> int:
+    from . import evaluation
+
+    try:
+        questions = evaluation.load_questions(args.questions)
+    except (OSError, ValueError) as exc:
+        print(f"assistant eval: {exc}", file=sys.stderr)
+        return 2
+    assistant = _assistant(settings)
+    assistant.warm()  # model loading is not question latency
+    systems = evaluation.systems_for(assistant, k=args.k, baselines=dict.fromkeys(args.baseline),
+                                     baseline_k=args.baseline_k)
+    reports = evaluation.evaluate(questions, systems)
+    if args.json:
+        print(json.dumps({"k": args.k, "systems": [r.to_json() for r in reports]},
+                         ensure_ascii=False))
+    else:
+        print(evaluation.render(reports))
+    return EXIT_OK
 
 
 if __name__ == "__main__":

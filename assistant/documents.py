@@ -1,4 +1,4 @@
-"""Documents: finding files, reading each format into cleaned pages, and the reasons a file is skipped."""
+"""Documents: finding files, reading each format into cleaned pages, and why a file is skipped."""
 
 from __future__ import annotations
 
@@ -54,8 +54,11 @@ class FoundFile:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A file not indexed, and why. Unsupported types are listed but are not failures."""
+
     path: str
     reason: str
+    unsupported: bool = False
 
 
 def discover(roots: list[Path]) -> tuple[list[FoundFile], list[Skipped]]:
@@ -71,17 +74,19 @@ def discover(roots: list[Path]) -> tuple[list[FoundFile], list[Skipped]]:
         elif root.is_file():
             _consider(root, root.name, found, skipped)
         else:
-            for path in _walk(root, skipped):
+            for path in _walk(root, root, skipped):
                 _consider(path, path.relative_to(root).as_posix(), found, skipped)
     return found, skipped
 
 
-def _walk(root: Path, skipped: list[Skipped]) -> Iterator[Path]:
+def _walk(root: Path, top: Path, skipped: list[Skipped]) -> Iterator[Path]:
     seen: set[str] = set()
-    for folder, dirs, files in os.walk(root, followlinks=True):
+    for folder, dirs, files in os.walk(top, followlinks=True, onerror=_walk_error(root, skipped)):
         real = os.path.realpath(folder)
         if real in seen:
-            skipped.append(Skipped(folder, "symlink loop: folder already visited"))
+            where = Path(folder).relative_to(root).as_posix()
+            skipped.append(Skipped(where, "symlink loop: this folder links back to one already "
+                                          "visited; not followed"))
             dirs[:] = []
             continue
         seen.add(real)
@@ -91,6 +96,15 @@ def _walk(root: Path, skipped: list[Skipped]) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
+def _walk_error(root: Path, skipped: list[Skipped]):
+    def report(error: OSError) -> None:
+        where = Path(error.filename or root)
+        where = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        skipped.append(Skipped(where, f"cannot list folder: {error.strerror or error}"))
+
+    return report
+
+
 def _consider(path: Path, source: str, found: list, skipped: list) -> None:
     name = path.name.lower()
     if name.endswith(_SIDECARS) or name in {"sources.md", "readme.md", "metadata.csv"}:
@@ -98,15 +112,29 @@ def _consider(path: Path, source: str, found: list, skipped: list) -> None:
     if path.suffix.lower() in SUPPORTED:
         found.append(FoundFile(path, source))
     else:
-        skipped.append(Skipped(source, f"unsupported file type '{path.suffix or '(none)'}'"))
+        kind = path.suffix or "(none)"
+        skipped.append(Skipped(source, f"unsupported file type '{kind}'", unsupported=True))
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256, folded with its metadata sidecars' when it has any, so that editing
+    `NAME.meta.json` or the folder's `metadata.csv` re-ingests it like editing the file."""
+    digest = _sha256_of(path)
+    sidecars = [path.with_name(path.name + ".meta.json"), path.with_suffix(".meta.json"),
+                path.parent / "metadata.csv"]
+    extra = [_sha256_of(s) for s in dict.fromkeys(sidecars) if s.is_file()]
+    if not extra:
+        return digest.hexdigest()
+    return hashlib.sha256(":".join([digest.hexdigest(), *(e.hexdigest() for e in extra)])
+                          .encode()).hexdigest()
+
+
+def _sha256_of(path: Path):
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return digest
 
 
 def read_document(found: FoundFile, *, max_bytes: int) -> Document:
@@ -120,7 +148,7 @@ def read_document(found: FoundFile, *, max_bytes: int) -> Document:
         raise UnreadableDocument("empty file (0 bytes)")
     if size > max_bytes:
         raise UnreadableDocument(
-            f"file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB size limit "
             "(raise ASSISTANT_MAX_FILE_MB to index it)"
         )
     reader = _READERS[path.suffix.lower()]
@@ -145,27 +173,39 @@ def _read_pdf(path: Path) -> tuple[str, str, list[Page]]:
 
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
+        if reader.is_encrypted and not _opens_without_password(reader):
             raise UnreadableDocument("encrypted (password-protected) PDF")
         raw = [page.extract_text() or "" for page in reader.pages]
         title = (reader.metadata.title if reader.metadata else None) or ""
     except UnreadableDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableDocument(f"corrupt or unreadable PDF ({exc.__class__.__name__}: {exc})") from exc
+        raise UnreadableDocument(f"corrupt or unreadable PDF ({_why(exc)})") from exc
     except Exception as exc:  # pypdf raises many types on damaged files
         if "decrypt" in str(exc).lower() or "crypt" in exc.__class__.__name__.lower():
             raise UnreadableDocument("encrypted PDF that cannot be opened") from exc
-        raise UnreadableDocument(f"corrupt or unreadable PDF ({exc.__class__.__name__}: {exc})") from exc
+        raise UnreadableDocument(f"corrupt or unreadable PDF ({_why(exc)})") from exc
     if not any(t.strip() for t in raw):
         raise UnreadableDocument("no extractable text — needs OCR (scanned PDF?)")
     pages = [Page(i + 1, text) for i, text in enumerate(cleaning.clean_pdf_pages(raw))]
     return _pdf_title(title, pages), "pdf", pages
 
 
+def _why(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {str(exc)[:200]}"
+
+
+def _opens_without_password(reader) -> bool:
+    # Many PDFs are encrypted with an empty user password (restrictions only): those we can read.
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # e.g. AES without the optional crypto library
+        return False
+
+
 def _pdf_title(meta_title: str, pages: list[Page]) -> str:
     meta_title = meta_title.strip()
-    # Word-exported PDFs often carry a template title ("Microsoft Word - ...", "Report"): prefer text.
+    # Word-exported PDFs often carry a template title ("Microsoft Word - ..."): prefer the text.
     if len(meta_title) > 12 and not meta_title.lower().startswith(("microsoft", "untitled")):
         return meta_title
     for page in pages[:1]:
@@ -244,7 +284,8 @@ def _decode(data: bytes, path: Path) -> str:
     sample = data[:8192]
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableDocument(f"binary data, not text (named '{path.suffix}')")
-    for encoding in ("utf-8-sig", "utf-16") if sample.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+    bom16 = sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for encoding in ("utf-8-sig", "utf-16") if bom16 else ("utf-8-sig",):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:

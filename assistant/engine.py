@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from . import metadata
 from .answer import AnswerPolicy, build_answer
 from .citations import Answer
+from .conversation import Turn, contextualise
 from .embedding import Embedder
 from .filters import Filter
 from .ingest import IngestReport, Progress, ingest
 from .retrieval import Retriever
 from .settings import Settings
 from .store import DocumentRecord, Store
-
-
-@dataclass(frozen=True)
-class Turn:
-    """A previous exchange in a conversation, for follow-up questions."""
-
-    question: str
-    answer: Answer | None = None
 
 
 class Assistant:
@@ -34,18 +27,27 @@ class Assistant:
         self.store = Store(settings, model_name=settings.model)
         self.retriever = Retriever(settings, embedder=self.embedder, store=self.store)
 
-    def ask(self, question: str, *, k: int = 8, where: Filter | None = None,
+    def ask(self, question: str, *, k: int = 12, where: Filter | None = None,
             history: list[Turn] | None = None) -> Answer:
         """Answer `question` from the index with verbatim, cited sentences, or decline."""
         started = time.perf_counter()
-        hits = self.retriever.search(question, k=k, where=where)
-        answer = build_answer(question, hits, embed=self.embedder.embed, policy=self.policy)
+        context = contextualise(question, history)
+        hits = self.retriever.search(context.query, k=k, where=where, scope=context.scope)
+        unknown = self.retriever.keyword_index().unknown_names(question)
+        answer = build_answer(
+            question, hits, embed=self.embedder.embed, policy=self.policy,
+            scope=context.scope, unknown=unknown,
+        )
         answer.seconds = time.perf_counter() - started
         return answer
 
     def ingest(self, roots: list[Path], *, prune: bool = False, progress: Progress | None = None) -> IngestReport:
-        return ingest(roots, settings=self.settings, embedder=self.embedder, store=self.store,
-                      prune=prune, progress=progress)
+        """Index files and folders; questions asked afterwards see the new documents at once."""
+        try:
+            return ingest(roots, settings=self.settings, embedder=self.embedder, store=self.store,
+                          prune=prune, progress=progress, describe=metadata.describe)
+        finally:
+            self.retriever.invalidate()
 
     def sources(self) -> list[DocumentRecord]:
         return self.store.records()

@@ -27,9 +27,10 @@ from .documents import (
 )
 from .embedding import Embedder
 from .passages import Passage, passages_of
+from .pipeline import BackgroundWriter, embed_in_runs
 from .retrieval import ensure_keyword_index
 from .settings import Settings
-from .store import DocumentRecord, Store
+from .store import DocumentRecord, IndexUnavailable, Store
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
 
@@ -47,13 +48,23 @@ class IngestReport:
     passages: int = 0
     seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
-    repaired: int = 0
+    repaired: int = 0  # documents whose half-written passages an interrupted run left behind
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Skipped]:
+        """Files that should have been indexed but were not (unsupported types are not failures)."""
+        return [s for s in self.skipped if not s.unsupported]
+
+    @property
+    def unsupported(self) -> list[Skipped]:
+        return [s for s in self.skipped if s.unsupported]
 
     @property
     def exit_code(self) -> int:
-        if self.skipped and not (self.files_indexed or self.files_unchanged):
+        if self.failed and not (self.files_indexed or self.files_unchanged):
             return EXIT_FAILED
-        return EXIT_PARTIAL if self.skipped else EXIT_OK
+        return EXIT_PARTIAL if self.failed else EXIT_OK
 
     def to_json(self) -> dict:
         return {
@@ -63,7 +74,10 @@ class IngestReport:
             "pages": self.pages,
             "passages": self.passages,
             "seconds": round(self.seconds, 3),
-            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "repaired": self.repaired,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.failed],
+            "unsupported": [s.path for s in self.unsupported],
+            "notes": list(self.notes),
         }
 
 
@@ -85,9 +99,14 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
     """One ingest per index at a time; a second one fails fast with a clear message."""
     import fcntl
 
-    index_dir.mkdir(parents=True, exist_ok=True)
     path = index_dir / "ingest.lock"
-    with path.open("a+") as handle:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+    except OSError as exc:
+        raise IndexUnavailable(f"cannot use the index folder {index_dir}: {exc.strerror or exc}"
+                               ) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -133,12 +152,11 @@ def ingest(
                     progress(f.source, 0)
             else:
                 todo.append(f)
-        for item in _prepare_in_background(todo, settings=settings, describe=describe):
-            _store_one(item, report=report, embedder=embedder, store=store, records=records)
-            if progress:
-                progress(item.found.source, len(item.passages))
+        _embed_and_store(todo, settings=settings, describe=describe, report=report,
+                         embedder=embedder, store=store, records=records, progress=progress)
+        _note_kept_versions(report, records)
         if prune:
-            report.files_removed = _prune(found, records, store)
+            report.files_removed = _prune(roots, found, records, store, report)
         ensure_keyword_index(settings, store)
     report.seconds = time.perf_counter() - started
     return report
@@ -164,7 +182,8 @@ def _prepare(found: FoundFile, *, settings: Settings, describe) -> Prepared:
         return Prepared(found, skipped=Skipped(found.source, f"could not be read ({exc.__class__.__name__}: {exc})"))
 
 
-def _prepare_in_background(todo: list[FoundFile], *, settings: Settings, describe) -> Iterator[Prepared]:
+def _prepare_in_background(todo: list[FoundFile], *, settings: Settings,
+                           describe) -> Iterator[Prepared]:
     """Parse files on a worker thread while the caller embeds: parsing overlaps with the model."""
     out: queue.Queue = queue.Queue(maxsize=4)  # bounded: at most a few documents in memory
     done = object()
@@ -179,7 +198,30 @@ def _prepare_in_background(todo: list[FoundFile], *, settings: Settings, describ
         yield item
 
 
-def _store_one(item: Prepared, *, report: IngestReport, embedder: Embedder, store: Store,
+def _embed_and_store(todo: list[FoundFile], *, settings: Settings, describe, report: IngestReport,
+                     embedder: Embedder, store: Store, records: dict[str, DocumentRecord],
+                     progress: Progress | None) -> None:
+    """Parse (worker thread), embed passages of several documents per call (this thread),
+    write each document to the store (writer thread): the model is kept busy. See pipeline.py."""
+
+    def write(item: Prepared, vectors) -> None:
+        _store_one(item, vectors, report=report, store=store, records=records)
+        if progress:
+            progress(item.found.source, len(item.passages))
+
+    prepared = _prepare_in_background(todo, settings=settings, describe=describe)
+    runs = embed_in_runs(prepared, texts_of=_texts_to_embed, embed=embedder.embed,
+                         min_texts=settings.embed_batch * 8)
+    with BackgroundWriter(write, name="ingest-write") as writer:
+        for item, vectors in runs:
+            writer.put(item, vectors)
+
+
+def _texts_to_embed(item: Prepared) -> list[str]:
+    return [p.embedding_text for p in item.passages] if item.skipped is None else []
+
+
+def _store_one(item: Prepared, vectors, *, report: IngestReport, store: Store,
                records: dict[str, DocumentRecord]) -> None:
     if item.skipped is not None:
         report.skipped.append(item.skipped)
@@ -188,7 +230,6 @@ def _store_one(item: Prepared, *, report: IngestReport, embedder: Embedder, stor
     if not item.passages:
         report.skipped.append(Skipped(document.source, "no text found in the file"))
         return
-    vectors = embedder.embed([p.text for p in item.passages])
     old = records.get(document.source)
     if old is not None:
         store.remove_document(old.doc_id)
@@ -203,9 +244,94 @@ def _store_one(item: Prepared, *, report: IngestReport, embedder: Embedder, stor
     report.passages += len(item.passages)
 
 
-def _prune(found: list[FoundFile], records: dict[str, DocumentRecord], store: Store) -> int:
+def _note_kept_versions(report: IngestReport, records: dict[str, DocumentRecord]) -> None:
+    """A changed file that can no longer be read keeps its last good version in the index."""
+    report.skipped = [
+        Skipped(s.path, s.reason + "; the previously indexed version is kept", s.unsupported)
+        if s.path in records and not s.unsupported else s
+        for s in report.skipped
+    ]
+
+
+def _prune(roots: list[Path], found: list[FoundFile], records: dict[str, DocumentRecord],
+           store: Store, report: IngestReport) -> int:
+    """Remove documents whose files are gone, unless a root is missing (an unmounted drive
+    would otherwise empty the index)."""
+    missing = [str(r) for r in roots if not r.exists()]
+    if missing:
+        report.notes.append(f"--prune skipped: {', '.join(missing)} not found; nothing removed")
+        return 0
     present = {f.source for f in found}
     gone = [r for source, r in records.items() if source not in present]
     for record in gone:
         store.remove_document(record.doc_id)
     return len(gone)
+
+
+# --- keeping the index in step: removing documents, rebuilding -----------------------------
+
+
+@dataclass
+class RemoveReport:
+    removed: list[str] = field(default_factory=list)  # sources removed from the index
+    missing: list[str] = field(default_factory=list)  # arguments that matched no document
+
+    @property
+    def exit_code(self) -> int:
+        if not self.missing:
+            return EXIT_OK
+        return EXIT_PARTIAL if self.removed else EXIT_FAILED
+
+
+def remove(paths: list[str], *, settings: Settings, store: Store) -> RemoveReport:
+    """Remove the named documents (by path as given to ingest, or by indexed source)."""
+    report = RemoveReport()
+    with ingest_lock(settings.index_dir):
+        records = store.records()
+        for path in paths:
+            matches = matching_records(path, records)
+            if not matches:
+                report.missing.append(path)
+            for record in matches:
+                store.remove_document(record.doc_id)
+                report.removed.append(record.source)
+            records = [r for r in records if r not in matches]
+        if report.removed:
+            ensure_keyword_index(settings, store)
+    return report
+
+
+def matching_records(path: str, records: list[DocumentRecord]) -> list[DocumentRecord]:
+    """Documents a user means by `path`: its indexed source exactly, else the longest source the
+    path ends with (sources are relative to the ingested folder), else every source in a folder."""
+    target = Path(path).as_posix().removeprefix("./").rstrip("/")
+    exact = [r for r in records if r.source == target]
+    if exact:
+        return exact
+    tails = [r for r in records if target.endswith("/" + r.source)]
+    if tails:
+        longest = max(len(r.source) for r in tails)
+        return [r for r in tails if len(r.source) == longest]
+    return [r for r in records if _in_folder(target, r.source)]
+
+
+def _in_folder(folder: str, source: str) -> bool:
+    parents = source.split("/")[:-1]
+    for depth in range(1, len(parents) + 1):
+        parent = "/".join(parents[:depth])
+        if folder == parent or folder.endswith("/" + parent):
+            return True
+    return False
+
+
+def reset_index(settings: Settings) -> None:
+    """Delete the index (vector store and keyword index) so the next ingest builds it afresh.
+    Takes the ingest lock: a rebuild never pulls the index from under a running ingest."""
+    import shutil
+
+    from .retrieval import keyword_folder
+    from .store import destroy_index
+
+    with ingest_lock(settings.index_dir):
+        destroy_index(settings)
+        shutil.rmtree(keyword_folder(settings), ignore_errors=True)

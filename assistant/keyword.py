@@ -60,7 +60,7 @@ class KeywordIndex:
         for batch in batches:
             ids.extend(p.id for p in batch)
             fields.extend(_filter_fields(p) for p in batch)
-            token_ids.extend(tokenizer.streaming_tokenize([p.text for p in batch], update_vocab=True))
+            token_ids.extend(tokenizer.streaming_tokenize([p.embedding_text for p in batch], update_vocab=True))
         vocab = tokenizer.get_vocab_dict()
         if not ids:
             return cls(stamp, [], [], None, vocab)
@@ -86,6 +86,14 @@ class KeywordIndex:
             for r, i in enumerate(top)
             if scores[i] > 0
         ]
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Capitalised names in the question (not its first word) that occur in no passage at all:
+        a question about "Surrey" or "Mars" cannot be answered from an index that never says them."""
+        if self._bm25 is None:
+            return []
+        names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question.strip())
+        return [n for n in names if _stem(n.lower()) not in self._vocab]
 
     def mask(self, where: Filter) -> np.ndarray:
         return np.fromiter((where.matches(f) for f in self.fields), dtype=np.float32,
@@ -123,7 +131,7 @@ class KeywordIndex:
             return None
 
 
-_FILTER_KEYS_SKIP = {"title", "start", "end", "ordinal"}
+_FILTER_KEYS_SKIP = {"title", "start", "end", "ordinal", "aka", "years_mentioned"}
 
 
 def _filter_fields(passage) -> dict:

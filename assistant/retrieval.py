@@ -10,9 +10,14 @@ from .embedding import Embedder
 from .filters import Filter
 from .fusion import Ranked, reciprocal_rank_fusion
 from .keyword import KeywordIndex
+from .metadata import Scope, scope_of
 from .passages import Passage
 from .settings import Settings
-from .store import Store
+from .store import Store, StoredHit
+
+
+# Weights of each ranked list in the fusion (measured with `assistant eval`: see README).
+FUSION_WEIGHTS = {"dense": 1.0, "keyword": 1.0, "scope-dense": 1.0, "scope-keyword": 1.0}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class Retriever:
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self.weights = dict(FUSION_WEIGHTS)
         self._keyword: KeywordIndex | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -39,6 +45,11 @@ class Retriever:
     @property
     def keyword_dir(self):
         return keyword_folder(self.settings)
+
+    def invalidate(self) -> None:
+        """Forget the cached keyword index (after an ingest in this process)."""
+        with self._lock:
+            self._keyword, self._checked = None, 0.0
 
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index, rebuilt when the store has changed since it was built."""
@@ -51,25 +62,53 @@ class Retriever:
                 self._keyword = ensure_keyword_index(self.settings, self.store, stamp=stamp)
             return self._keyword
 
-    def search(self, query: str, *, k: int = 8, where: Filter | None = None, pool: int = 30) -> list[Hit]:
-        """The k best passages for `query`, within `where` if given."""
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 12,
+        where: Filter | None = None,
+        scope: Scope | None = None,
+        pool: int = 30,
+    ) -> list[Hit]:
+        """The k best passages for `query`, within `where` if given.
+
+        A question that names councils or years (`scope`, by default read from the query) leans
+        toward their documents: dense and keyword results inside that scope are fused as two more
+        ranked lists. That is a boost, never a filter: other documents can still be cited.
+        """
         vector = self.embedder.embed_query(query)
+        keyword_index = self.keyword_index()
+        seen: dict[str, StoredHit] = {}
+        lists = self._ranked(query, vector, keyword_index, where=where, pool=pool, seen=seen, tag="")
+        scope = scope_of(query) if scope is None else scope
+        if scope:
+            scoped = scope.filter().and_(where) if where else scope.filter()
+            lists.update(
+                self._ranked(query, vector, keyword_index, where=scoped, pool=pool, seen=seen, tag="scope-")
+            )
+        fused = reciprocal_rank_fusion(lists, weights=self.weights)[:k]
+        return self._hits(fused, vector, lists, seen)
+
+    def _ranked(self, query, vector, keyword_index, *, where, pool, seen, tag) -> dict[str, list[Ranked]]:
         dense = self.store.query(vector, k=pool, where=where.chroma() if where else None)
-        keyword = self.keyword_index().search(query, k=pool, where=where)
-        fused = reciprocal_rank_fusion(
-            {
-                "dense": [Ranked(h.passage.id, r, h.score) for r, h in enumerate(dense)],
-                "keyword": keyword,
-            }
-        )[:k]
-        known = {h.passage.id: h for h in dense}
-        missing = [f.id for f in fused if f.id not in known]
-        known.update({h.passage.id: h for h in self.store.get(missing, vector=vector)})
-        bm25 = {r.id: r.score for r in keyword}
+        seen.update({h.passage.id: h for h in dense})
+        return {
+            tag + "dense": [Ranked(h.passage.id, r, h.score) for r, h in enumerate(dense)],
+            tag + "keyword": keyword_index.search(query, k=pool, where=where),
+        }
+
+    def _hits(self, fused: list[Ranked], vector, lists: dict[str, list[Ranked]], seen) -> list[Hit]:
+        missing = [f.id for f in fused if f.id not in seen]
+        seen.update({h.passage.id: h for h in self.store.get(missing, vector=vector)})
+        bm25: dict[str, float] = {}
+        for name in ("keyword", "scope-keyword"):
+            for r in lists.get(name, []):
+                bm25[r.id] = max(bm25.get(r.id, 0.0), r.score)
         return [
-            Hit(known[f.id].passage, f.score, known[f.id].score, bm25.get(f.id, 0.0))
+            Hit(seen[f.id].passage, f.score, seen[f.id].score, bm25.get(f.id, 0.0))
             for f in fused
-            if f.id in known
+            if f.id in seen
         ]
 
 

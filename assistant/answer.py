@@ -12,17 +12,10 @@ import numpy as np
 
 from .chunking import Span
 from .citations import Answer, Citation
-from .gating import asks_quantity, has_quantity, in_scope, named_kinds
+from .questions import answers_quantity, asks_quantity, in_scope, named_kinds, terms, topic_of
 from .retrieval import Hit
 
 NOT_FOUND = "The indexed documents do not appear to answer this question."
-_STOP = frozenset(
-    "a an the of to in on for and or but with by at from as is are was were be been has have had do"
-    " does did what which who whom whose when where why how that this these those it its their they"
-    " there than then so such not no yes about into over under between since after before any all"
-    " each other our your his her them we you i me my can could would should may might will shall"
-    " according said say says tell give me example examples".split()
-)
 # Questions that ask across councils or over time: the answer should draw on several documents.
 _SPANNING = re.compile(
     r"\b(compare|comparison|which (councils|authorities|local authorities|areas)|across|between"
@@ -49,50 +42,14 @@ class AnswerPolicy:
 
     passages: int = 12  # top passages whose sentences are candidates
     shortlist: int = 16  # sentences embedded per question after the cheap lexical pass
-    max_sentences: int = 4
-    per_document: int = 3  # cap per document; 2 when the question spans documents
+    max_sentences: int = 5
+    per_document: int = 4  # cap per document; 2 when the question spans documents
     min_score: float = 0.40
     min_passage_similarity: float = 0.25
-    margin: float = 0.15  # keep sentences within this of the best one
+    margin: float = 0.35  # keep sentences within this of the best one
     lexical_weight: float = 0.35
     passage_weight: float = 0.15
     duplicate_overlap: float = 0.8
-
-
-def terms(text: str) -> list[str]:
-    """Content words, lower-cased and plural-folded, for lexical matching."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return [_fold(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
-
-
-def _fold(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-# Words that place a question (who, when, which inspection) rather than say what it is about.
-_PLACING = re.compile(
-    r"\b(ofsted|cssiw|care inspectorate( wales)?|inspectorate|inspections?|inspectors?|reports?"
-    r"|focused visits?|monitoring visits?|visits?|re-?inspection|letters?|local authority"
-    r"|(january|february|march|april|may|june|july|august|september|october|november|december)"
-    r"|(19|20)\d\d(\s*[-/–]\s*\d{2,4})?)\b",
-    re.IGNORECASE,
-)
-
-
-def topic_of(question: str) -> str:
-    """The question without the councils, dates and inspection words that place it: those are
-    matched against document metadata, so sentences are scored on what is asked about."""
-    from .councils import mentions
-
-    text = question
-    for m in reversed(mentions(question)):
-        text = text[: m.start] + " " + text[m.end :]
-    text = re.sub(r"[’']s\b", "", _PLACING.sub(" ", text))
-    return text if len(terms(text)) >= 3 else question
 
 
 def is_statement(text: str) -> bool:
@@ -258,7 +215,7 @@ def build_answer(
     fitting = [h for h in hits if in_scope(h.passage, scope, kinds=kinds)]
     cands = candidates(fitting, limit=policy.passages)
     if asks_quantity(question):
-        cands = [c for c in cands if has_quantity(c.text)]
+        cands = [c for c in cands if answers_quantity(question, c.text)]
     scored = score(question, cands, embed=embed, policy=policy)
     chosen = select(scored, policy=policy, spanning=bool(_SPANNING.search(question)))
     return compose(question, chosen) if chosen else declined

@@ -12,6 +12,7 @@ from .fusion import Ranked, reciprocal_rank_fusion
 from .keyword import KeywordIndex
 from .metadata import Scope, scope_of
 from .passages import Passage
+from .questions import topic_of
 from .settings import Settings
 from .store import Store, StoredHit
 
@@ -83,16 +84,22 @@ class Retriever:
         lists = self._ranked(query, vector, keyword_index, where=where, pool=pool, seen=seen, tag="")
         scope = scope_of(query) if scope is None else scope
         if scope:
+            # Inside the scope the council and year are already matched: search on the topic alone,
+            # or "Norfolk 2026" outweighs the "young carers" the question is about.
             scoped = scope.filter().and_(where) if where else scope.filter()
+            topic = topic_of(query)
+            topic_vector = vector if topic == query else self.embedder.embed_query(topic)
             lists.update(
-                self._ranked(query, vector, keyword_index, where=scoped, pool=pool, seen=seen, tag="scope-")
+                self._ranked(topic, topic_vector, keyword_index, where=scoped, pool=pool, seen=seen,
+                             tag="scope-")
             )
         fused = reciprocal_rank_fusion(lists, weights=self.weights)[:k]
         return self._hits(fused, vector, lists, seen)
 
     def _ranked(self, query, vector, keyword_index, *, where, pool, seen, tag) -> dict[str, list[Ranked]]:
         dense = self.store.query(vector, k=pool, where=where.chroma() if where else None)
-        seen.update({h.passage.id: h for h in dense})
+        for h in dense:  # keep the similarity to the question itself where both are known
+            seen.setdefault(h.passage.id, h)
         return {
             tag + "dense": [Ranked(h.passage.id, r, h.score) for r, h in enumerate(dense)],
             tag + "keyword": keyword_index.search(query, k=pool, where=where),

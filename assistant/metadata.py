@@ -124,7 +124,10 @@ def describe(document) -> dict:
         elif hasattr(meta, key) and key != "year":
             setattr(meta, key, value)
     if "title" not in overrides:
-        meta.title = make_title(meta) or document.title
+        # Reports get a uniform title; articles and papers keep their own headline, which says
+        # more than "Walsall — news article".
+        own = meta.doc_type in _OWN_TITLE and 12 <= len(document.title) <= 200
+        meta.title = document.title if own else (make_title(meta) or document.title)
     fields = meta.fields()
     if "year" in overrides:
         fields["year"] = overrides["year"]
@@ -334,6 +337,9 @@ def _council_context(text: str, end: int) -> bool:
 
 
 # --- title ----------------------------------------------------------------------------------
+
+
+_OWN_TITLE = {"news_article", "committee_paper", "scrutiny_report", "other"}
 
 
 def make_title(meta: Metadata) -> str:

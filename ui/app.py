@@ -32,7 +32,7 @@ from assistant.filters import Filter, FilterError  # noqa: E402
 from assistant.ingest import IngestBusy  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.store import DocumentRecord, IndexUnavailable  # noqa: E402
-from ui import render  # noqa: E402
+from ui import insights, render  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
 from ui.originals import original_path, page_text  # noqa: E402
 from ui.uploads import UPLOAD_SUBDIR, run_with_progress, safe_name, save_upload, upload_root  # noqa: E402
@@ -102,6 +102,10 @@ def main() -> None:
         conversation(records)
     with sources:
         sources_panel(config)
+    with st.expander("Compare councils on a topic"):
+        insights.compare_panel(assistant, options.where)
+    with st.expander("Council timeline: has it improved?"):
+        insights.timeline_panel(assistant, records)
     with st.sidebar:  # after asking, so the briefing includes the newest answer
         briefing_panel(options.note)
 

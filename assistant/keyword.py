@@ -109,12 +109,19 @@ class KeywordIndex:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
         meta = {"stamp": self.stamp, "ids": self.ids, "fields": self.fields, "vocab": self._vocab}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        old = folder.with_name(folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+        # Two processes may rebuild at once (a query during an ingest): each swaps in its own
+        # complete folder, and a loser of the race just drops its copy. Loading checks the
+        # stamp, so whichever folder wins is rebuilt again if it is stale.
+        old = folder.with_name(folder.name + f".old-{os.getpid()}")
+        try:
+            if folder.exists():
+                folder.rename(old)
+            tmp.rename(folder)
+        except OSError:
+            pass
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:

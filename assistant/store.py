@@ -93,7 +93,15 @@ def _unavailable(settings: Settings, exc: BaseException) -> IndexUnavailable:
     )
 
 
-_PASS_THROUGH = (IndexUnavailable, KeyboardInterrupt, SystemExit, GeneratorExit)
+_STORAGE_MODULES = {"chromadb", "pyo3_runtime", "httpx", "httpcore", "sqlite3"}
+
+
+def _is_storage_error(exc: BaseException) -> bool:
+    """Raised by the index itself (Chroma, its Rust core's panics, the disk, the network), as
+    opposed to a bug in our own arguments, which should surface as it is."""
+    if isinstance(exc, IndexUnavailable | KeyboardInterrupt | SystemExit | GeneratorExit):
+        return False
+    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in _STORAGE_MODULES
 
 
 def _guarded(method):
@@ -106,17 +114,17 @@ def _guarded(method):
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except _PASS_THROUGH:
-            raise
         except BaseException as exc:  # pyo3's PanicException is not an Exception
+            if not _is_storage_error(exc):
+                raise
             if self.settings.chroma_url:
                 raise _unavailable(self.settings, exc) from exc
         self._open(fresh=True)
         try:
             return method(self, *args, **kwargs)
-        except _PASS_THROUGH:
-            raise
         except BaseException as exc:
+            if not _is_storage_error(exc):
+                raise
             raise _unavailable(self.settings, exc) from exc
 
     return wrapper

@@ -30,9 +30,19 @@ def run_ingest(folder: Path, index: Path) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--index", str(index),
-         "--json"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "ingest",
+            str(folder),
+            "--index",
+            str(index),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -40,9 +50,14 @@ def run_ingest(folder: Path, index: Path) -> dict:
         raise SystemExit(f"ingest failed ({result.returncode}): {result.stderr[-2000:]}")
     report = json.loads(result.stdout)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "ingest_s": report["seconds"],
-            "files_indexed": report["files_indexed"], "files_unchanged": report["files_unchanged"],
-            "passages": report["passages"]}
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "ingest_s": report["seconds"],
+        "files_indexed": report["files_indexed"],
+        "files_unchanged": report["files_unchanged"],
+        "passages": report["passages"],
+    }
 
 
 def main() -> int:
@@ -66,13 +81,19 @@ def main() -> int:
         "fraction_ingest": round(again["ingest_s"] / first["ingest_s"], 4),
         "fraction_cpu": round(again["cpu_s"] / first["cpu_s"], 4),
     }
-    print(f"first ingest:   {first['files_indexed']} files, {first['passages']} passages, "
-          f"{first['wall_s']:.1f} s wall ({first['ingest_s']:.1f} s ingest, "
-          f"{first['cpu_s']:.1f} s CPU)")
-    print(f"unchanged rerun: {again['files_unchanged']} unchanged, {again['wall_s']:.2f} s wall "
-          f"({again['ingest_s']:.2f} s ingest, {again['cpu_s']:.2f} s CPU)")
-    print(f"rerun / first:  {figures['fraction_wall']:.1%} of wall time, "
-          f"{figures['fraction_ingest']:.1%} of ingest time, {figures['fraction_cpu']:.1%} of CPU")
+    print(
+        f"first ingest:   {first['files_indexed']} files, {first['passages']} passages, "
+        f"{first['wall_s']:.1f} s wall ({first['ingest_s']:.1f} s ingest, "
+        f"{first['cpu_s']:.1f} s CPU)"
+    )
+    print(
+        f"unchanged rerun: {again['files_unchanged']} unchanged, {again['wall_s']:.2f} s wall "
+        f"({again['ingest_s']:.2f} s ingest, {again['cpu_s']:.2f} s CPU)"
+    )
+    print(
+        f"rerun / first:  {figures['fraction_wall']:.1%} of wall time, "
+        f"{figures['fraction_ingest']:.1%} of ingest time, {figures['fraction_cpu']:.1%} of CPU"
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

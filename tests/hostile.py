@@ -172,8 +172,12 @@ def hostile_html(path: Path) -> Path:
     return path
 
 
-ODD_NAMES = ["report with spaces.txt", "rapport-été-ñandú-报告.txt", "-leading-dash.txt",
-             "--rebuild.txt"]
+ODD_NAMES = [
+    "report with spaces.txt",
+    "rapport-été-ñandú-报告.txt",
+    "-leading-dash.txt",
+    "--rebuild.txt",
+]
 
 
 def odd_names(folder: Path) -> list[Path]:

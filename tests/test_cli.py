@@ -14,8 +14,13 @@ from assistant.ingest import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True,
-                          text=True, timeout=900, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=cwd,
+    )
 
 
 def test_ingest_exit_codes_ok_unchanged_partial(tmp_path):
@@ -42,8 +47,16 @@ def test_ingest_exit_codes_ok_unchanged_partial(tmp_path):
 
 def test_ingest_file_named_with_a_leading_dash(tmp_path):
     odd = hostile.odd_names(tmp_path / "odd")
-    result = cli("ingest", "--index", str(tmp_path / "idx"), "--json", "--", "-leading-dash.txt",
-                 "--rebuild.txt", cwd=odd[0].parent)
+    result = cli(
+        "ingest",
+        "--index",
+        str(tmp_path / "idx"),
+        "--json",
+        "--",
+        "-leading-dash.txt",
+        "--rebuild.txt",
+        cwd=odd[0].parent,
+    )
     assert result.returncode == EXIT_OK, result.stderr
     assert json.loads(result.stdout)["files_indexed"] == 2
     listed = json.loads(cli("sources", "--json", "--index", str(tmp_path / "idx")).stdout)

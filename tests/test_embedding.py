@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -78,14 +79,16 @@ def test_runs_keep_each_items_vectors_and_fill_calls(embedder):
         calls.append(len(texts))
         return embedder.lite.encode(texts)
 
-    out = list(embed_in_runs(items, texts_of=list, embed=embed, min_texts=8))
+    runs = list(embed_in_runs(items, texts_of=list, embed=embed, min_texts=8, first_texts=2))
+    out = [pair for run in runs for pair in run]
     assert [item for item, _ in out] == items
     for item, vectors in out:
         assert vectors.shape[0] == len(item)
         if item:
             assert np.abs(vectors - embedder.lite.encode(item)).max() < 1e-5
     assert sum(calls) == sum(len(i) for i in items)
-    assert all(n >= 8 for n in calls[:-1]) and len(calls) < len(items)
+    assert calls[0] >= 2 and all(n >= 8 for n in calls[1:-1]) and len(calls) < len(items)
+    assert calls[0] < 8, "the first run starts the model early"
 
 
 def test_background_writer_writes_in_order_and_reports_failures():
@@ -98,8 +101,8 @@ def test_background_writer_writes_in_order_and_reports_failures():
         written.append((item, vectors.shape))
 
     with BackgroundWriter(write, name="test-writer") as writer:
-        for i in range(10):
-            writer.put(i, np.zeros((i, 3)))
+        for start in range(0, 10, 3):
+            writer.put([(i, np.zeros((i, 3))) for i in range(start, min(10, start + 3))])
     assert written == [(i, (i, 3)) for i in range(10)]
     assert threads == {"test-writer"}
 
@@ -109,4 +112,29 @@ def test_background_writer_writes_in_order_and_reports_failures():
 
     with pytest.raises(OSError, match="disk full"), BackgroundWriter(failing) as writer:
         for i in range(50):
-            writer.put(i, np.zeros((1, 3)))
+            writer.put([(i, np.zeros((1, 3)))])
+
+
+def test_read_ahead_stays_within_its_budget_and_keeps_order():
+    from assistant.pipeline import read_ahead
+
+    produced: list[int] = []
+
+    def items():
+        for i in range(20):
+            produced.append(i)
+            yield i
+
+    consumed = []
+    for item in read_ahead(items(), size_of=lambda i: 3, budget=9):
+        time.sleep(0.01)  # a slow consumer: the producer must wait for it
+        assert len(produced) - len(consumed) <= 5, "read too far ahead"
+        consumed.append(item)
+    assert consumed == list(range(20))
+
+    def failing():
+        yield 1
+        raise OSError("unreadable disk")
+
+    with pytest.raises(OSError, match="unreadable disk"):
+        list(read_ahead(failing(), size_of=lambda i: 1, budget=4))

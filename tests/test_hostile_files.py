@@ -30,13 +30,28 @@ FAILURES = {
     "loopy/loop": "symlink loop",
 }
 UNSUPPORTED = {"unsupported/budget.xlsx", "unsupported/photo.jpg", "unsupported/papers.zip"}
-SCRIPT_MARKERS = ["SCRIPT-RAN", "ONLOAD-RAN", "LINK-RAN", "ONERROR-RAN", "INLINE-SCRIPT-BODY",
-                  "STOLEN-COOKIE", "STYLE-TEXT", "javascript", "alert(", "document.cookie"]
+SCRIPT_MARKERS = [
+    "SCRIPT-RAN",
+    "ONLOAD-RAN",
+    "LINK-RAN",
+    "ONERROR-RAN",
+    "INLINE-SCRIPT-BODY",
+    "STOLEN-COOKIE",
+    "STYLE-TEXT",
+    "javascript",
+    "alert(",
+    "document.cookie",
+]
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True,
-                          text=True, timeout=900, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +79,14 @@ def hostile_folder(tmp_path_factory) -> Path:
 def hostile_run(hostile_folder, tmp_path_factory):
     """The real CLI over the folder, with a 1 MB size limit so `big.txt` is over it."""
     index = tmp_path_factory.mktemp("hostile-index")
-    result = cli("ingest", str(hostile_folder), "--index", str(index), "--json",
-                 env={"ASSISTANT_MAX_FILE_MB": "1"})
+    result = cli(
+        "ingest",
+        str(hostile_folder),
+        "--index",
+        str(index),
+        "--json",
+        env={"ASSISTANT_MAX_FILE_MB": "1"},
+    )
     report = json.loads(result.stdout)
     settings = Settings.from_env({}, index_dir=index)
     store = Store(settings, model_name=settings.model)
@@ -94,8 +115,13 @@ def test_only_the_bad_files_are_reported_and_everything_else_is_indexed(hostile_
     _, report, _, texts = hostile_run
     assert {s["path"] for s in report["skipped"]} == set(FAILURES)
     assert set(report["unsupported"]) == UNSUPPORTED  # listed, not failures
-    expected = {"good.pdf", "council-cp1252.txt", "page.html", "loopy/inside.txt",
-                "deep/" + "/".join(f"level{n:02d}" for n in range(40)) + "/deep.txt"}
+    expected = {
+        "good.pdf",
+        "council-cp1252.txt",
+        "page.html",
+        "loopy/inside.txt",
+        "deep/" + "/".join(f"level{n:02d}" for n in range(40)) + "/deep.txt",
+    }
     expected |= {f"odd names/{name}" for name in hostile.ODD_NAMES}
     assert set(texts) == expected
     assert report["files_indexed"] == len(expected)
@@ -103,8 +129,13 @@ def test_only_the_bad_files_are_reported_and_everything_else_is_indexed(hostile_
 
 def test_cp1252_text_is_read_correctly_not_rejected(hostile_run):
     text = hostile_run[3]["council-cp1252.txt"]
-    for phrase in ["committee’s review", "“good progress”", "café budget of £250,000",
-                   "naïve assumption", "— the résumé"]:
+    for phrase in [
+        "committee’s review",
+        "“good progress”",
+        "café budget of £250,000",
+        "naïve assumption",
+        "— the résumé",
+    ]:
         assert phrase in text
     assert "\ufffd" not in text
 
@@ -130,16 +161,19 @@ def test_rerun_prints_each_failure_and_keeps_last_good_version_of_a_damaged_file
     original = good.read_bytes()
     try:
         hostile.corrupt_pdf(good)  # a file that was fine last week is damaged this week
-        result = cli("ingest", str(hostile_folder), "--index", str(index),
-                     env={"ASSISTANT_MAX_FILE_MB": "1"})
+        result = cli(
+            "ingest", str(hostile_folder), "--index", str(index), env={"ASSISTANT_MAX_FILE_MB": "1"}
+        )
     finally:
         good.write_bytes(original)
     assert result.returncode == EXIT_PARTIAL
     lines = result.stdout.splitlines()
     for source, reason in FAILURES.items():
         assert any(line.strip().startswith(f"{source}: ") and reason in line for line in lines)
-    assert any("good.pdf: corrupt" in line and "previously indexed version is kept" in line
-               for line in lines)
+    assert any(
+        "good.pdf: corrupt" in line and "previously indexed version is kept" in line
+        for line in lines
+    )
     assert "Not indexed (unsupported file types) 3" in result.stdout
     sources = json.loads(cli("sources", "--json", "--index", str(index)).stdout)
     assert "good.pdf" in {s["source"] for s in sources}
@@ -153,8 +187,12 @@ def test_huge_file_is_refused_by_size_without_reading_it(tmp_path):
         handle.truncate(3_000_000_000)
     settings = Settings.from_env({}, index_dir=tmp_path / "index")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    report = ingest([folder], settings=settings, embedder=Embedder(settings.model),
-                    store=Store(settings, model_name=settings.model))
+    report = ingest(
+        [folder],
+        settings=settings,
+        embedder=Embedder(settings.model),
+        store=Store(settings, model_name=settings.model),
+    )
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert [(s.path, "over the 200 MB size limit" in s.reason) for s in report.skipped] == [
         ("huge.txt", True)

@@ -51,8 +51,12 @@ def run_ingest(folder: Path, index: Path, embedder: Embedder, **options):
 
 def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """The real command line in a fresh process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def write_docs(folder: Path, texts: dict[str, str]) -> Path:
@@ -106,7 +110,8 @@ def snapshot(index: Path) -> Snapshot:
     dense = store.query(probe, k=max(1, len(ids) + 10)) if ids else []
     return Snapshot(
         documents={r.source: (r.sha256, r.passages) for r in records},
-        passages=passages, ids_in_order=ids,
+        passages=passages,
+        ids_in_order=ids,
         registered_doc_ids={r.doc_id for r in records},
         store_stamp=store.stamp(),
         keyword_stamp=keyword.stamp if keyword else None,
@@ -133,11 +138,14 @@ def assert_consistent(snap: Snapshot) -> None:
 
 
 def test_unchanged_folder_embeds_nothing_and_changed_file_is_replaced(tmp_path, embedder):
-    folder = write_docs(tmp_path / "docs", {
-        "a.txt": "Alpha report. " + hostile.PROSE,
-        "b.txt": "Bravo report. The fostering panel met monthly.\n\n"
-        + "\n\n".join([hostile.PROSE] * 8),
-    })
+    folder = write_docs(
+        tmp_path / "docs",
+        {
+            "a.txt": "Alpha report. " + hostile.PROSE,
+            "b.txt": "Bravo report. The fostering panel met monthly.\n\n"
+            + "\n\n".join([hostile.PROSE] * 8),
+        },
+    )
     counting = CountingEmbedder(embedder)
     first, _ = run_ingest(folder, tmp_path / "idx", counting)
     assert (first.files_indexed, first.exit_code) == (2, 0)
@@ -149,8 +157,9 @@ def test_unchanged_folder_embeds_nothing_and_changed_file_is_replaced(tmp_path, 
     assert counting.embedded == embedded_first, "an unchanged folder was re-embedded"
 
     before = snapshot(tmp_path / "idx")
-    (folder / "b.txt").write_text("Bravo report, revised. Adoption timeliness improved.",
-                                  encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "Bravo report, revised. Adoption timeliness improved.", encoding="utf-8"
+    )
     changed, _ = run_ingest(folder, tmp_path / "idx", counting)
     assert (changed.files_indexed, changed.files_unchanged) == (1, 1)
     after = snapshot(tmp_path / "idx")
@@ -165,8 +174,9 @@ def test_unchanged_folder_embeds_nothing_and_changed_file_is_replaced(tmp_path, 
 def test_editing_a_metadata_sidecar_reingests_its_file(tmp_path, embedder):
     from assistant import metadata
 
-    folder = write_docs(tmp_path / "docs", {"a.txt": "Alpha. " + hostile.PROSE,
-                                             "b.txt": "Bravo. " + hostile.PROSE})
+    folder = write_docs(
+        tmp_path / "docs", {"a.txt": "Alpha. " + hostile.PROSE, "b.txt": "Bravo. " + hostile.PROSE}
+    )
     sidecar = folder / "a.txt.meta.json"
     sidecar.write_text(json.dumps({"council": "Kent"}), encoding="utf-8")
     run_ingest(folder, tmp_path / "idx", embedder, describe=metadata.describe)
@@ -178,8 +188,10 @@ def test_editing_a_metadata_sidecar_reingests_its_file(tmp_path, embedder):
 
 
 def test_prune_removes_deleted_files_but_not_when_the_folder_is_missing(tmp_path, embedder):
-    folder = write_docs(tmp_path / "docs", {"keep.txt": "Kept. " + hostile.PROSE,
-                                             "gone.txt": "Gone soon. " + hostile.PROSE})
+    folder = write_docs(
+        tmp_path / "docs",
+        {"keep.txt": "Kept. " + hostile.PROSE, "gone.txt": "Gone soon. " + hostile.PROSE},
+    )
     run_ingest(folder, tmp_path / "idx", embedder)
     (folder / "gone.txt").unlink()
 
@@ -200,8 +212,9 @@ def test_prune_removes_deleted_files_but_not_when_the_folder_is_missing(tmp_path
 
 def test_remove_command_by_path_source_and_folder(tmp_path, embedder):
     folder = tmp_path / "share"
-    write_docs(folder / "2024", {"one.txt": "One. " + hostile.PROSE,
-                                 "two.txt": "Two. " + hostile.PROSE})
+    write_docs(
+        folder / "2024", {"one.txt": "One. " + hostile.PROSE, "two.txt": "Two. " + hostile.PROSE}
+    )
     hostile.odd_names(folder / "odd")
     run_ingest(folder, tmp_path / "idx", embedder)
     index = str(tmp_path / "idx")
@@ -249,13 +262,25 @@ def _holds_lock(index: Path, pid: int) -> bool:
     return lock.exists() and lock.read_text(encoding="utf-8").strip() == f"pid {pid}"
 
 
+def _wait_until_stopped(pid: int) -> None:
+    """SIGSTOP is delivered asynchronously: wait until the kernel reports the process stopped."""
+    for _ in range(500):
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state in ("T", "t"):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the ingest did not stop")
+
+
 @pytest.mark.slow
 def test_kill_9_mid_ingest_then_rerun_equals_clean_ingest(tmp_path, embedder):
     folder = copy_corpus(SMALL_PDFS, tmp_path / "docs")
     index = tmp_path / "killed"
-    child = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(folder),
-                              "--index", str(index)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--index", str(index)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 900
         store = None
@@ -264,19 +289,22 @@ def test_kill_9_mid_ingest_then_rerun_equals_clean_ingest(tmp_path, embedder):
                 store = Store(settings_for(index), model_name=Settings().model)
             if store is not None and store.count() > 0:
                 os.kill(child.pid, signal.SIGSTOP)  # freeze it amid its first writes
+                _wait_until_stopped(child.pid)
                 break
             time.sleep(0.02)
-        registered = len(store.records()) if store is not None else -1
         os.kill(child.pid, signal.SIGKILL)
         assert child.wait(timeout=60) == -signal.SIGKILL, "the ingest ended before it was killed"
     finally:
         if child.poll() is None:
             child.kill()
-    assert 0 <= registered < len(SMALL_PDFS), "not killed mid-way"
+    assert store is not None and store.count() > 0, "killed before any passage was written"
 
     rerun = cli("ingest", str(folder), "--index", str(index), "--json")
     assert rerun.returncode == 0, rerun.stderr
-    assert json.loads(rerun.stdout)["files_indexed"] == len(SMALL_PDFS) - registered
+    repair = json.loads(rerun.stdout)
+    # The killed run had not finished: the rerun had work to do, and did all of it.
+    assert repair["files_indexed"] >= 1
+    assert repair["files_indexed"] + repair["files_unchanged"] == len(SMALL_PDFS)
 
     run_ingest(folder, tmp_path / "clean", embedder)
     clean, recovered = snapshot(tmp_path / "clean"), snapshot(index)
@@ -291,8 +319,9 @@ def test_kill_9_mid_ingest_then_rerun_equals_clean_ingest(tmp_path, embedder):
 
 def test_second_ingest_stops_and_queries_keep_working_during_an_ingest(tmp_path, embedder):
     index = tmp_path / "idx"
-    run_ingest(write_docs(tmp_path / "seed", {"seed.txt": "Seed paper. " + hostile.PROSE}),
-               index, embedder)
+    run_ingest(
+        write_docs(tmp_path / "seed", {"seed.txt": "Seed paper. " + hostile.PROSE}), index, embedder
+    )
     folder = copy_corpus(SMALL_PDFS[:2], tmp_path / "docs")
     settings = settings_for(index)
     first_done, release = threading.Event(), threading.Event()
@@ -304,8 +333,9 @@ def test_second_ingest_stops_and_queries_keep_working_during_an_ingest(tmp_path,
 
     def writer():
         store = Store(settings, model_name=settings.model)
-        result["report"] = ingest([folder], settings=settings, embedder=embedder, store=store,
-                                  progress=progress)
+        result["report"] = ingest(
+            [folder], settings=settings, embedder=embedder, store=store, progress=progress
+        )
 
     thread = threading.Thread(target=writer)
     thread.start()
@@ -318,8 +348,9 @@ def test_second_ingest_stops_and_queries_keep_working_during_an_ingest(tmp_path,
         with pytest.raises(IngestBusy), ingest_lock(index):
             pass
 
-        ask = cli("ask", "How quickly do social workers see children?", "--json",
-                  "--index", str(index))
+        ask = cli(
+            "ask", "How quickly do social workers see children?", "--json", "--index", str(index)
+        )
         assert ask.returncode == 0, ask.stderr
         assert json.loads(ask.stdout)["question"]
         sources = cli("sources", "--json", "--index", str(index))
@@ -335,17 +366,25 @@ def test_second_ingest_stops_and_queries_keep_working_during_an_ingest(tmp_path,
 def test_long_lived_reader_sees_documents_another_process_ingested(tmp_path, embedder):
     """The UI keeps one store open for hours; a weekly ingest runs in another process."""
     index = tmp_path / "idx"
-    run_ingest(write_docs(tmp_path / "seed", {"seed.txt": "Seed paper. " + hostile.PROSE}),
-               index, embedder)
+    run_ingest(
+        write_docs(tmp_path / "seed", {"seed.txt": "Seed paper. " + hostile.PROSE}), index, embedder
+    )
     settings = settings_for(index)
     store = Store(settings, model_name=settings.model)
     retriever = Retriever(settings, embedder=embedder, store=store)
     question = "What did the harbour master report about lighthouse maintenance?"
     assert all(h.passage.source == "seed.txt" for h in retriever.search(question))
 
-    new = write_docs(tmp_path / "new", {"harbour.txt": (
-        "Harbour master's report. Lighthouse maintenance was completed on schedule, and the "
-        "harbour master reported that the lamp, lens and fog signal were all in good order.")})
+    new = write_docs(
+        tmp_path / "new",
+        {
+            "harbour.txt": (
+                "Harbour master's report. Lighthouse maintenance was completed on schedule, "
+                "and the harbour master reported that the lamp, lens and fog signal were all in "
+                "good order."
+            )
+        },
+    )
     result = cli("ingest", str(new), "--index", str(index))
     assert result.returncode == 0, result.stderr
     time.sleep(1.1)  # the store checks for outside changes at most once a second
@@ -405,8 +444,10 @@ def test_index_built_with_another_model_is_refused_with_a_way_out(small_index):
     env = {**os.environ, "ASSISTANT_MODEL": "some-org/other-model"}
     result = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "sources", "--index", str(index)],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 1 and "other-model" in result.stderr
     assert "Traceback" not in result.stderr
-

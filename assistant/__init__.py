@@ -1,3 +1,4 @@
-"""Inspection knowledge assistant: cited, verbatim answers from inspection reports and scrutiny papers."""
+"""Inspection knowledge assistant: cited, verbatim answers from inspection reports and
+scrutiny papers."""
 
 __version__ = "0.1.0"

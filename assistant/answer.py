@@ -83,10 +83,15 @@ def lexical_scores(question: str, cands: list[Candidate]) -> list[Candidate]:
     n = len(bags)
     idf = {t: math.log(1 + n / (1 + sum(t in b for b in bags))) for t in wanted}
     total = sum(idf.values()) or 1.0
-    return [replace(c, lexical=sum(idf[t] for t in wanted & b) / total) for c, b in zip(cands, bags, strict=True)]
+    return [
+        replace(c, lexical=sum(idf[t] for t in wanted & b) / total)
+        for c, b in zip(cands, bags, strict=True)
+    ]
 
 
-def score(question: str, cands: list[Candidate], *, embed: Callable, policy: AnswerPolicy) -> list[Candidate]:
+def score(
+    question: str, cands: list[Candidate], *, embed: Callable, policy: AnswerPolicy
+) -> list[Candidate]:
     """Shortlist by a cheap lexical + passage score, then rank by embedding similarity.
 
     Sentences are compared with the question and with its topic (the question without the
@@ -104,8 +109,13 @@ def score(question: str, cands: list[Candidate], *, embed: Callable, policy: Ans
     vectors = embed([question, topic] + [c.text for c in cheap])
     sims = np.maximum(vectors[2:] @ vectors[0], vectors[2:] @ vectors[1])
     return [
-        replace(c, similarity=float(s), score=float(s) + policy.lexical_weight * c.lexical
-                + policy.passage_weight * c.hit.similarity)
+        replace(
+            c,
+            similarity=float(s),
+            score=float(s)
+            + policy.lexical_weight * c.lexical
+            + policy.passage_weight * c.hit.similarity,
+        )
         for c, s in zip(cheap, np.asarray(sims), strict=True)
     ]
 
@@ -175,9 +185,18 @@ def _merge_adjacent(cands: list[Candidate]) -> list[Candidate]:
 def _citation(number: int, cand: Candidate) -> Citation:
     p = cand.hit.passage
     return Citation(
-        id=number, source=p.source, title=p.title, page=p.page, quote=cand.text, excerpt=p.text,
-        start=cand.span.start, end=cand.span.end, score=cand.score, doc_id=p.doc_id,
-        excerpt_start=p.start, fields=dict(p.fields),
+        id=number,
+        source=p.source,
+        title=p.title,
+        page=p.page,
+        quote=cand.text,
+        excerpt=p.text,
+        start=cand.span.start,
+        end=cand.span.end,
+        score=cand.score,
+        doc_id=p.doc_id,
+        excerpt_start=p.start,
+        fields=dict(p.fields),
     )
 
 
@@ -186,11 +205,22 @@ def related_passages(hits: list[Hit], *, limit: int = 3) -> list[Citation]:
     out = []
     for hit in hits[:limit]:
         p = hit.passage
-        out.append(Citation(
-            id=len(out) + 1, source=p.source, title=p.title, page=p.page, quote=p.text,
-            excerpt=p.text, start=p.start, end=p.end, score=hit.similarity, doc_id=p.doc_id,
-            excerpt_start=p.start, fields=dict(p.fields),
-        ))
+        out.append(
+            Citation(
+                id=len(out) + 1,
+                source=p.source,
+                title=p.title,
+                page=p.page,
+                quote=p.text,
+                excerpt=p.text,
+                start=p.start,
+                end=p.end,
+                score=hit.similarity,
+                doc_id=p.doc_id,
+                excerpt_start=p.start,
+                fields=dict(p.fields),
+            )
+        )
     return out
 
 

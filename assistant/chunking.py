@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 # Abbreviations that end in a full stop without ending a sentence (lower-cased, no dot).
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc mr mrs ms dr cllr st no nos vs cf approx para paras fig figs ch sec inc ltd co dept"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    "e.g i.e etc mr mrs ms dr cllr st no nos vs cf approx para paras fig figs ch sec inc ltd"
+    " co dept jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 # A sentence ends at . ! or ? (plus closing quotes/brackets) followed by space and a likely start.
 _BOUNDARY = re.compile(r"""[.!?]['"’”)\]]*(?=\s+['"‘“(\[]?[A-Z0-9•])""")
@@ -32,7 +32,7 @@ class Span:
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Split text into sentence spans; every newline is a boundary (cleaning joins wrapped lines)."""
+    """Split text into sentence spans; every newline is a boundary (cleaning re-joins wraps)."""
     spans: list[Span] = []
     for line in _lines(text):
         spans.extend(_split_line(text, line))

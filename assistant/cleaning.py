@@ -35,7 +35,9 @@ def normalise(text: str) -> str:
     """Unicode NFC, odd spaces to plain spaces, no control characters, Unix newlines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00ad", "").replace("\f", "\n")
-    text = "".join(ch for ch in text if ch == "\n" or ch == "\t" or unicodedata.category(ch)[0] != "C")
+    text = "".join(
+        ch for ch in text if ch == "\n" or ch == "\t" or unicodedata.category(ch)[0] != "C"
+    )
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from .metadata import Scope, scope_of
 
 _FOLLOW_UP = re.compile(
-    r"^\s*(and|also|what about|how about|so|then|but)\b|\b(they|their|them|it|its|there|that council"
-    r"|the council|this council|same)\b",
+    r"^\s*(and|also|what about|how about|so|then|but)\b"
+    r"|\b(they|their|them|it|its|there|that council|the council|this council|same)\b",
     re.IGNORECASE,
 )
 

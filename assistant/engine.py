@@ -23,29 +23,50 @@ class Assistant:
     def __init__(self, settings: Settings, *, policy: AnswerPolicy | None = None):
         self.settings = settings
         self.policy = policy or AnswerPolicy()
-        self.embedder = Embedder(settings.model, batch_size=settings.embed_batch, threads=settings.threads)
+        self.embedder = Embedder(
+            settings.model, batch_size=settings.embed_batch, threads=settings.threads
+        )
         self.store = Store(settings, model_name=settings.model)
         self.retriever = Retriever(settings, embedder=self.embedder, store=self.store)
 
-    def ask(self, question: str, *, k: int = 12, where: Filter | None = None,
-            history: list[Turn] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 12,
+        where: Filter | None = None,
+        history: list[Turn] | None = None,
+    ) -> Answer:
         """Answer `question` from the index with verbatim, cited sentences, or decline."""
         started = time.perf_counter()
         context = contextualise(question, history)
         hits = self.retriever.search(context.query, k=k, where=where, scope=context.scope)
         unknown = self.retriever.keyword_index().unknown_names(question)
         answer = build_answer(
-            question, hits, embed=self.embedder.embed, policy=self.policy,
-            scope=context.scope, unknown=unknown,
+            question,
+            hits,
+            embed=self.embedder.embed,
+            policy=self.policy,
+            scope=context.scope,
+            unknown=unknown,
         )
         answer.seconds = time.perf_counter() - started
         return answer
 
-    def ingest(self, roots: list[Path], *, prune: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self, roots: list[Path], *, prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
         """Index files and folders; questions asked afterwards see the new documents at once."""
         try:
-            return ingest(roots, settings=self.settings, embedder=self.embedder, store=self.store,
-                          prune=prune, progress=progress, describe=metadata.describe)
+            return ingest(
+                roots,
+                settings=self.settings,
+                embedder=self.embedder,
+                store=self.store,
+                prune=prune,
+                progress=progress,
+                describe=metadata.describe,
+            )
         finally:
             self.retriever.invalidate()
 

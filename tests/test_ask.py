@@ -16,7 +16,9 @@ CITATION_KEYS = {"id", "source", "title", "page", "quote", "excerpt", "start", "
 def run_cli(*args, index: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args, "--index", str(index)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -31,8 +33,12 @@ def test_every_sample_document_is_indexed(corpus_assistant):
 
 
 def test_liverpool_caseloads_cited_verbatim_with_offsets(corpus_index):
-    result = run_cli("ask", "How high are personal advisers' caseloads in Liverpool?", "--json",
-                     index=corpus_index.index_dir)
+    result = run_cli(
+        "ask",
+        "How high are personal advisers' caseloads in Liverpool?",
+        "--json",
+        index=corpus_index.index_dir,
+    )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["answered"] is True

@@ -1,4 +1,4 @@
-"""Sentence splitting, passage packing, acronyms and fusion: pure functions, tested with literals."""
+"""Sentences, passages, acronyms and fusion: pure functions, tested with literals."""
 
 from assistant.acronyms import expansions_for, find_definitions
 from assistant.chunking import Span, estimate_tokens, pack_passages, split_sentences
@@ -80,7 +80,9 @@ def test_web_boilerplate_is_cut():
 
 
 def test_acronym_definitions_are_found_and_expanded():
-    text = "Personal advisers (PAs) know young people. The multi-agency safeguarding hub (MASH) works."
+    text = (
+        "Personal advisers (PAs) know young people. The multi-agency safeguarding hub (MASH) works."
+    )
     definitions = find_definitions(text)
     assert definitions == {"PAs": "Personal advisers", "MASH": "multi-agency safeguarding hub"}
     assert expansions_for("PAs have caseloads over 40.", definitions) == "Personal advisers"

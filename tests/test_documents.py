@@ -3,11 +3,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from assistant.documents import FoundFile, read_document
 from assistant.passages import passages_of
-
-from conftest import CORPUS
 
 MAX = 10**9
 
@@ -23,7 +22,11 @@ def test_pdf_is_read_page_by_page_with_clean_text():
     assert len(doc.pages) >= 10
     body = "\n".join(p.text for p in doc.pages)
     # wrapped lines are re-joined, so a sentence that crossed a line break reads as one
-    assert "PAs are thwarted in their endeavours to meet the needs of their young people due to high caseloads, sometimes over 40." in body
+    assert (
+        "PAs are thwarted in their endeavours to meet the needs of their young people due to"
+        " high caseloads, sometimes over 40."
+        in body
+    )
     assert "Liverpool" in doc.title
 
 
@@ -64,7 +67,8 @@ def test_html_keeps_the_article_and_drops_scripts_menus_and_comments(tmp_path):
     <script>var tracking = 1;</script></head><body>
     <nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
     <article><h1>Council praised by inspectors</h1>
-    <p>Inspectors found that social workers know their children well and caseloads are manageable.</p>
+    <p>Inspectors found that social workers know their children well and caseloads are
+    manageable.</p>
     <p>The council's leaders have improved supervision since the last inspection in 2019.</p>
     <p>Management oversight is now regular and recorded on children's files in every team.</p>
     </article>
@@ -83,11 +87,15 @@ def test_html_keeps_the_article_and_drops_scripts_menus_and_comments(tmp_path):
 def test_markdown_markup_is_removed(tmp_path):
     path = tmp_path / "notes.md"
     path.write_text(
-        "# Scrutiny notes\n\nThe **committee** asked about [caseloads](http://x/y).\n", encoding="utf-8"
+        "# Scrutiny notes\n\nThe **committee** asked about [caseloads](http://x/y).\n",
+        encoding="utf-8",
     )
     doc = read(path)
     assert doc.title == "Scrutiny notes"
-    assert doc.pages[0].text.split("\n") == ["Scrutiny notes", "The committee asked about caseloads."]
+    assert doc.pages[0].text.split("\n") == [
+        "Scrutiny notes",
+        "The committee asked about caseloads.",
+    ]
 
 
 def test_windows_1252_text_is_read_not_rejected(tmp_path):
@@ -101,7 +109,8 @@ def test_news_text_with_web_footer_is_cleaned(tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(
         "Inspectors praise Walsall\n\nSmaller teams are making a difference, Ofsted has said.\n\n"
-        "Ofsted report\n\nDelivering services to children across the UK\nTel: 01206 878178Contact Us\n",
+        "Ofsted report\n\nDelivering services to children across the UK\n"
+        "Tel: 01206 878178Contact Us\n",
         encoding="utf-8",
     )
     doc = read(path)

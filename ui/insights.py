@@ -17,7 +17,9 @@ from ui.render import esc
 def compare_panel(assistant, where: Filter) -> None:
     """Topic in, one row per council out: its best cited sentence, judgement and date."""
     with st.form("compare-form", border=False):
-        topic = st.text_input("Topic", placeholder="management oversight of social workers' caseloads")
+        topic = st.text_input(
+            "Topic", placeholder="management oversight of social workers' caseloads"
+        )
         by = st.radio("One row per", ["council", "document"], horizontal=True, key="compare-by")
         submitted = st.form_submit_button("Compare")
     if not (submitted and topic.strip()):
@@ -34,7 +36,8 @@ def compare_panel(assistant, where: Filter) -> None:
 def _row_html(row) -> str:
     grade = esc(row.overall_judgement or "no overall grade")
     latest = f" \u00b7 latest overall grade {esc(row.latest_grade)}" if row.latest_grade else ""
-    head = f"<b>{esc(row.group)}</b> <small>{grade} \u00b7 {esc(row.published[:10] or 'no date')}{latest}</small>"
+    date = esc(row.published[:10] or "no date")
+    head = f"<b>{esc(row.group)}</b> <small>{grade} \u00b7 {date}{latest}</small>"
     if row.citation is None:
         return f'<div class="ia-card">{head}<p><i>Nothing on this topic.</i></p></div>'
     c = row.citation

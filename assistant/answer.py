@@ -41,7 +41,7 @@ class AnswerPolicy:
     """Knobs for sentence selection and abstention (calibrated with `assistant eval`)."""
 
     passages: int = 12  # top passages whose sentences are candidates
-    shortlist: int = 16  # sentences embedded per question after the cheap lexical pass
+    shortlist: int = 8  # sentences embedded per question after the cheap lexical pass (measured)
     max_sentences: int = 5
     per_document: int = 4  # cap per document; 2 when the question spans documents
     min_score: float = 0.40

@@ -31,28 +31,40 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p):
-        p.add_argument("--index", type=Path, help="index folder (default: ./index or $ASSISTANT_INDEX)")
+        p.add_argument(
+            "--index", type=Path, help="index folder (default: ./index or $ASSISTANT_INDEX)"
+        )
         p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     p = sub.add_parser("ingest", help="index files and folders (incremental)")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--prune", action="store_true", help="remove indexed files no longer under PATHs")
+    p.add_argument(
+        "--prune", action="store_true", help="remove indexed files no longer under PATHs"
+    )
     p.add_argument("--rebuild", action="store_true", help="delete the index and build it afresh")
     common(p)
 
     p = sub.add_parser("ask", help="answer a question with cited passages")
     p.add_argument("question", nargs="?")
-    p.add_argument("-f", "--file", type=Path, help="one question per line; one JSON answer per line")
+    p.add_argument(
+        "-f", "--file", type=Path, help="one question per line; one JSON answer per line"
+    )
     p.add_argument("-k", type=int, default=12, help="passages to retrieve (default 12)")
-    p.add_argument("--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022")
+    p.add_argument(
+        "--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022"
+    )
     common(p)
 
     p = sub.add_parser("sources", help="list the indexed documents")
     common(p)
 
     p = sub.add_parser("remove", help="remove documents from the index (the files are untouched)")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="a file as given to ingest, its indexed source, or a folder of them")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a file as given to ingest, its indexed source, or a folder of them",
+    )
     common(p)
 
     p = sub.add_parser("timeline", help="a council's documents by date, with their judgements")
@@ -62,15 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="each council's best cited finding on a topic")
     p.add_argument("topic")
     p.add_argument("--by", choices=["council", "document"], default="council")
-    p.add_argument("--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022")
+    p.add_argument(
+        "--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022"
+    )
     p.add_argument("-k", type=int, default=4, help="passages searched per council (default 4)")
     common(p)
 
     p = sub.add_parser("eval", help="score answers against a JSON-lines question set")
     p.add_argument("questions", type=Path, help="JSON lines: id, question, answerable, quotes...")
     p.add_argument("-k", type=int, default=12, help="passages to retrieve (default 12, as ask)")
-    p.add_argument("--baseline", action="append", choices=["dense", "bm25", "hybrid"], default=[],
-                   help="also score a plain top-k baseline, side by side (repeatable)")
+    p.add_argument(
+        "--baseline",
+        action="append",
+        choices=["dense", "bm25", "hybrid"],
+        default=[],
+        help="also score a plain top-k baseline, side by side (repeatable)",
+    )
     p.add_argument("--baseline-k", type=int, help="passages a baseline cites (default: -k)")
     common(p)
     return parser
@@ -82,9 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import Settings
 
     settings = Settings.from_env(index_dir=args.index)
-    handler = {"ingest": cmd_ingest, "ask": cmd_ask, "sources": cmd_sources,
-               "eval": cmd_eval, "remove": cmd_remove, "timeline": cmd_timeline,
-               "compare": cmd_compare}[args.command]
+    handler = {
+        "ingest": cmd_ingest,
+        "ask": cmd_ask,
+        "sources": cmd_sources,
+        "eval": cmd_eval,
+        "remove": cmd_remove,
+        "timeline": cmd_timeline,
+        "compare": cmd_compare,
+    }[args.command]
     try:
         return handler(args, settings)
     except KeyboardInterrupt:
@@ -143,8 +168,10 @@ def _print_ingest(report) -> None:
         + (f", {report.files_removed} removed" if report.files_removed else "")
     )
     if report.repaired:
-        print(f"Repaired: removed half-written passages of {report.repaired} documents"
-              " left by an interrupted ingest")
+        print(
+            f"Repaired: removed half-written passages of {report.repaired} documents"
+            " left by an interrupted ingest"
+        )
     if report.failed:
         print(f"Could not index {len(report.failed)}:")
         for s in report.failed:
@@ -164,8 +191,9 @@ def cmd_remove(args, settings) -> int:
     store = Store(settings, model_name=settings.model)
     report = remove([str(p) for p in args.paths], settings=settings, store=store)
     if args.json:
-        print(json.dumps({"removed": report.removed, "not_found": report.missing},
-                         ensure_ascii=False))
+        print(
+            json.dumps({"removed": report.removed, "not_found": report.missing}, ensure_ascii=False)
+        )
     else:
         for source in report.removed:
             print(f"removed {source}")
@@ -225,8 +253,16 @@ def cmd_sources(args, settings) -> int:
 
 
 def _record_json(r) -> dict:
-    return {"source": r.source, "title": r.title, "kind": r.kind, "pages": r.pages,
-            "passages": r.passages, "sha256": r.sha256, "ingested_at": r.ingested_at, **r.fields}
+    return {
+        "source": r.source,
+        "title": r.title,
+        "kind": r.kind,
+        "pages": r.pages,
+        "passages": r.passages,
+        "sha256": r.sha256,
+        "ingested_at": r.ingested_at,
+        **r.fields,
+    }
 
 
 def cmd_timeline(args, settings) -> int:
@@ -259,12 +295,14 @@ def cmd_eval(args, settings) -> int:
         return 2
     assistant = _assistant(settings)
     assistant.warm()  # model loading is not question latency
-    systems = evaluation.systems_for(assistant, k=args.k, baselines=dict.fromkeys(args.baseline),
-                                     baseline_k=args.baseline_k)
+    systems = evaluation.systems_for(
+        assistant, k=args.k, baselines=dict.fromkeys(args.baseline), baseline_k=args.baseline_k
+    )
     reports = evaluation.evaluate(questions, systems)
     if args.json:
-        print(json.dumps({"k": args.k, "systems": [r.to_json() for r in reports]},
-                         ensure_ascii=False))
+        print(
+            json.dumps({"k": args.k, "systems": [r.to_json() for r in reports]}, ensure_ascii=False)
+        )
     else:
         print(evaluation.render(reports))
     return EXIT_OK

@@ -85,8 +85,12 @@ def _walk(root: Path, top: Path, skipped: list[Skipped]) -> Iterator[Path]:
         real = os.path.realpath(folder)
         if real in seen:
             where = Path(folder).relative_to(root).as_posix()
-            skipped.append(Skipped(where, "symlink loop: this folder links back to one already "
-                                          "visited; not followed"))
+            skipped.append(
+                Skipped(
+                    where,
+                    "symlink loop: this folder links back to one already visited; not followed",
+                )
+            )
             dirs[:] = []
             continue
         seen.add(real)
@@ -120,13 +124,17 @@ def file_sha256(path: Path) -> str:
     """The file's SHA-256, folded with its metadata sidecars' when it has any, so that editing
     `NAME.meta.json` or the folder's `metadata.csv` re-ingests it like editing the file."""
     digest = _sha256_of(path)
-    sidecars = [path.with_name(path.name + ".meta.json"), path.with_suffix(".meta.json"),
-                path.parent / "metadata.csv"]
+    sidecars = [
+        path.with_name(path.name + ".meta.json"),
+        path.with_suffix(".meta.json"),
+        path.parent / "metadata.csv",
+    ]
     extra = [_sha256_of(s) for s in dict.fromkeys(sidecars) if s.is_file()]
     if not extra:
         return digest.hexdigest()
-    return hashlib.sha256(":".join([digest.hexdigest(), *(e.hexdigest() for e in extra)])
-                          .encode()).hexdigest()
+    return hashlib.sha256(
+        ":".join([digest.hexdigest(), *(e.hexdigest() for e in extra)]).encode()
+    ).hexdigest()
 
 
 def _sha256_of(path: Path):
@@ -156,8 +164,14 @@ def read_document(found: FoundFile, *, max_bytes: int) -> Document:
     pages = [p for p in pages if p.text.strip()]
     if not pages:
         raise UnreadableDocument("no text found in the file")
-    return Document(path=path, source=found.source, title=title or _title_from_name(path),
-                    kind=kind, pages=pages, sha256=file_sha256(path))
+    return Document(
+        path=path,
+        source=found.source,
+        title=title or _title_from_name(path),
+        kind=kind,
+        pages=pages,
+        sha256=file_sha256(path),
+    )
 
 
 def _title_from_name(path: Path) -> str:

@@ -35,8 +35,9 @@ def resolve_model_path(model: str) -> str:
 class Embedder:
     """Encodes passages and queries into unit vectors (cosine = dot product)."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32,
-                 threads: int | None = None):
+    def __init__(
+        self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, threads: int | None = None
+    ):
         self.model_name = model
         self.batch_size = batch_size
         self.threads = threads
@@ -96,15 +97,19 @@ class Embedder:
         with self._lock:
             kept = [self._recent.get(t) for t in texts]
         # None only if another thread's texts pushed ours out in between: encode it again.
-        return np.stack([v if v is not None else self._encode([t])[0]
-                         for v, t in zip(kept, texts, strict=True)])
+        return np.stack(
+            [v if v is not None else self._encode([t])[0] for v, t in zip(kept, texts, strict=True)]
+        )
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if len(texts) <= SMALL_BATCH and self.lite is not None:
             return self.lite.encode(texts, batch_size=LITE_BATCH)
         vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return vectors.astype(np.float32, copy=False)
 

@@ -102,8 +102,9 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
         index_dir.mkdir(parents=True, exist_ok=True)
         handle = path.open("a+")
     except OSError as exc:
-        raise IndexUnavailable(f"cannot use the index folder {index_dir}: {exc.strerror or exc}"
-                               ) from exc
+        raise IndexUnavailable(
+            f"cannot use the index folder {index_dir}: {exc.strerror or exc}"
+        ) from exc
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -150,8 +151,16 @@ def ingest(
                     progress(f.source, 0)
             else:
                 todo.append(f)
-        _embed_and_store(todo, settings=settings, describe=describe, report=report,
-                         embedder=embedder, store=store, records=records, progress=progress)
+        _embed_and_store(
+            todo,
+            settings=settings,
+            describe=describe,
+            report=report,
+            embedder=embedder,
+            store=store,
+            records=records,
+            progress=progress,
+        )
         _note_kept_versions(report, records)
         if prune:
             report.files_removed = _prune(roots, found, records, store, report)
@@ -181,19 +190,29 @@ def _prepare(found: FoundFile, *, settings: Settings, describe) -> Prepared:
         return Prepared(found, skipped=Skipped(found.source, reason))
 
 
-def _prepare_in_background(todo: list[FoundFile], *, settings: Settings, describe,
-                           ahead: int) -> Iterator[Prepared]:
+def _prepare_in_background(
+    todo: list[FoundFile], *, settings: Settings, describe, ahead: int
+) -> Iterator[Prepared]:
     """Parse files on a worker thread while the caller embeds: parsing overlaps with the model.
     The parser stays at most `ahead` passages ahead (bounded memory; measured: a bound of 4
     documents left the model waiting 2.3 s of a 70 s ingest for the next run's documents)."""
     prepared = (_prepare(found, settings=settings, describe=describe) for found in todo)
-    return read_ahead(prepared, size_of=lambda item: len(item.passages) + 1, budget=ahead,
-                      name="ingest-parse")
+    return read_ahead(
+        prepared, size_of=lambda item: len(item.passages) + 1, budget=ahead, name="ingest-parse"
+    )
 
 
-def _embed_and_store(todo: list[FoundFile], *, settings: Settings, describe, report: IngestReport,
-                     embedder: Embedder, store: Store, records: dict[str, DocumentRecord],
-                     progress: Progress | None) -> None:
+def _embed_and_store(
+    todo: list[FoundFile],
+    *,
+    settings: Settings,
+    describe,
+    report: IngestReport,
+    embedder: Embedder,
+    store: Store,
+    records: dict[str, DocumentRecord],
+    progress: Progress | None,
+) -> None:
     """Parse (worker thread), embed passages of several documents per call (this thread),
     write each document to the store (writer thread): the model is kept busy. See pipeline.py."""
 
@@ -204,8 +223,13 @@ def _embed_and_store(todo: list[FoundFile], *, settings: Settings, describe, rep
 
     run = settings.embed_batch * 8
     prepared = _prepare_in_background(todo, settings=settings, describe=describe, ahead=2 * run)
-    runs = embed_in_runs(prepared, texts_of=_texts_to_embed, embed=embedder.embed,
-                         min_texts=run, first_texts=settings.embed_batch)
+    runs = embed_in_runs(
+        prepared,
+        texts_of=_texts_to_embed,
+        embed=embedder.embed,
+        min_texts=run,
+        first_texts=settings.embed_batch,
+    )
     with BackgroundWriter(write, name="ingest-write") as writer:
         for run in runs:
             writer.put(run)
@@ -215,8 +239,14 @@ def _texts_to_embed(item: Prepared) -> list[str]:
     return [p.embedding_text for p in item.passages] if item.skipped is None else []
 
 
-def _store_one(item: Prepared, vectors, *, report: IngestReport, store: Store,
-               records: dict[str, DocumentRecord]) -> None:
+def _store_one(
+    item: Prepared,
+    vectors,
+    *,
+    report: IngestReport,
+    store: Store,
+    records: dict[str, DocumentRecord],
+) -> None:
     if item.skipped is not None:
         report.skipped.append(item.skipped)
         return
@@ -228,11 +258,19 @@ def _store_one(item: Prepared, vectors, *, report: IngestReport, store: Store,
     if old is not None:
         store.remove_document(old.doc_id)
     store.add(item.passages, vectors)
-    store.register(DocumentRecord(
-        doc_id=document.doc_id, source=document.source, title=document.title, kind=document.kind,
-        pages=len(document.pages), passages=len(item.passages), sha256=document.sha256,
-        ingested_at=time.time(), fields=dict(document.metadata),
-    ))
+    store.register(
+        DocumentRecord(
+            doc_id=document.doc_id,
+            source=document.source,
+            title=document.title,
+            kind=document.kind,
+            pages=len(document.pages),
+            passages=len(item.passages),
+            sha256=document.sha256,
+            ingested_at=time.time(),
+            fields=dict(document.metadata),
+        )
+    )
     report.files_indexed += 1
     report.pages += len(document.pages)
     report.passages += len(item.passages)
@@ -242,13 +280,19 @@ def _note_kept_versions(report: IngestReport, records: dict[str, DocumentRecord]
     """A changed file that can no longer be read keeps its last good version in the index."""
     report.skipped = [
         Skipped(s.path, s.reason + "; the previously indexed version is kept", s.unsupported)
-        if s.path in records and not s.unsupported else s
+        if s.path in records and not s.unsupported
+        else s
         for s in report.skipped
     ]
 
 
-def _prune(roots: list[Path], found: list[FoundFile], records: dict[str, DocumentRecord],
-           store: Store, report: IngestReport) -> int:
+def _prune(
+    roots: list[Path],
+    found: list[FoundFile],
+    records: dict[str, DocumentRecord],
+    store: Store,
+    report: IngestReport,
+) -> int:
     """Remove documents whose files are gone, unless a root is missing (an unmounted drive
     would otherwise empty the index)."""
     missing = [str(r) for r in roots if not r.exists()]

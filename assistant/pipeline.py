@@ -23,14 +23,16 @@ import numpy as np
 T = TypeVar("T")
 
 
-def read_ahead(items: Iterable[T], *, size_of: Callable[[T], int], budget: int,
-               name: str = "read-ahead") -> Iterator[T]:
+def read_ahead(
+    items: Iterable[T], *, size_of: Callable[[T], int], budget: int, name: str = "read-ahead"
+) -> Iterator[T]:
     """`items`, produced on a worker thread that stays at most `budget` units (as counted by
     `size_of`) ahead of the consumer, and at least one item: enough parsed passages to fill the
     next run while the model embeds this one, never the whole corpus."""
     ahead = _ReadAhead(budget)
-    threading.Thread(target=ahead.produce, args=(iter(items), size_of), daemon=True,
-                     name=name).start()
+    threading.Thread(
+        target=ahead.produce, args=(iter(items), size_of), daemon=True, name=name
+    ).start()
     yield from ahead.consume()
 
 
@@ -116,8 +118,9 @@ class BackgroundWriter(Generic[T]):
     Use as a context manager; leaving it waits for every write. An error in a write stops
     the writer and is raised in the caller on its next `put` or on exit."""
 
-    def __init__(self, write: Callable[[T, np.ndarray], None], *, depth: int = 2,
-                 name: str = "writer"):
+    def __init__(
+        self, write: Callable[[T, np.ndarray], None], *, depth: int = 2, name: str = "writer"
+    ):
         self._write = write
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None

@@ -6,8 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, 1)}
 _MONTH = "(?:" + "|".join(_MONTH_NAMES) + ")"
 _DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+((?:19|20)\d\d)\b", re.I)

@@ -238,7 +238,9 @@ class Store:
     def register(self, record: DocumentRecord) -> None:
         """Record a document as complete; called only after all its passages are stored."""
         self.documents.upsert(
-            ids=[record.doc_id], embeddings=[[0.0]], documents=[record.title],
+            ids=[record.doc_id],
+            embeddings=[[0.0]],
+            documents=[record.title],
             metadatas=[_record_meta(record)],
         )
         self._wrote()
@@ -293,13 +295,18 @@ class Store:
         if self.passages.count() == 0:
             return []
         got = self.passages.query(
-            query_embeddings=[vector], n_results=k, where=where or None,
+            query_embeddings=[vector],
+            n_results=k,
+            where=where or None,
             include=["documents", "metadatas", "distances"],
         )
         return [
             StoredHit(_passage_from(pid, text, meta), 1.0 - float(dist))
             for pid, text, meta, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
                 strict=True,
             )
             if meta is not None  # deleted in the same instant by another process
@@ -379,35 +386,57 @@ _PASSAGE_KEYS = {"doc_id", "source", "title", "page", "ordinal", "start", "end"}
 
 def _passage_meta(p: Passage) -> dict:
     meta = {k: v for k, v in p.fields.items() if v is not None and v != ""}
-    meta.update(doc_id=p.doc_id, source=p.source, title=p.title, page=p.page or 0,
-                ordinal=p.ordinal, start=p.start, end=p.end)
+    meta.update(
+        doc_id=p.doc_id,
+        source=p.source,
+        title=p.title,
+        page=p.page or 0,
+        ordinal=p.ordinal,
+        start=p.start,
+        end=p.end,
+    )
     return meta
 
 
 def _passage_from(pid: str, text: str, meta: dict) -> Passage:
     fields = {k: v for k, v in meta.items() if k not in _PASSAGE_KEYS}
     return Passage(
-        id=pid, doc_id=meta["doc_id"], source=meta["source"], title=meta.get("title", ""),
-        page=meta.get("page") or None, ordinal=int(meta.get("ordinal", 0)),
-        start=int(meta["start"]), end=int(meta["end"]), text=text, fields=fields,
+        id=pid,
+        doc_id=meta["doc_id"],
+        source=meta["source"],
+        title=meta.get("title", ""),
+        page=meta.get("page") or None,
+        ordinal=int(meta.get("ordinal", 0)),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=text,
+        fields=fields,
     )
 
 
 def _record_meta(r: DocumentRecord) -> dict:
     return {
-        "doc_id": r.doc_id, "source": r.source, "title": r.title, "kind": r.kind,
-        "pages": r.pages, "passages": r.passages, "sha256": r.sha256,
-        "ingested_at": r.ingested_at, "fields": json.dumps(r.fields, default=str),
+        "doc_id": r.doc_id,
+        "source": r.source,
+        "title": r.title,
+        "kind": r.kind,
+        "pages": r.pages,
+        "passages": r.passages,
+        "sha256": r.sha256,
+        "ingested_at": r.ingested_at,
+        "fields": json.dumps(r.fields, default=str),
     }
 
 
 def _record_from(meta: dict) -> DocumentRecord:
     return DocumentRecord(
-        doc_id=meta["doc_id"], source=meta["source"], title=meta.get("title", ""),
-        kind=meta.get("kind", ""), pages=int(meta.get("pages", 0)),
-        passages=int(meta.get("passages", 0)), sha256=meta.get("sha256", ""),
+        doc_id=meta["doc_id"],
+        source=meta["source"],
+        title=meta.get("title", ""),
+        kind=meta.get("kind", ""),
+        pages=int(meta.get("pages", 0)),
+        passages=int(meta.get("passages", 0)),
+        sha256=meta.get("sha256", ""),
         ingested_at=float(meta.get("ingested_at", 0.0)),
         fields=json.loads(meta.get("fields") or "{}"),
     )
-
-

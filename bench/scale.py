@@ -63,11 +63,14 @@ def phase_ingest(corpus: Path, index: Path) -> dict:
     started, cpu = time.perf_counter(), _cpu_s()
     report = assistant.ingest([corpus])
     seconds, cpu = time.perf_counter() - started, _cpu_s() - cpu
-    return {"documents": report.files_indexed, "passages": report.passages,
-            "ingest_s": round(seconds, 1),
-            "ingest_passages_per_s": round(report.passages / seconds, 2),
-            "ingest_passages_per_cpu_s": round(report.passages / cpu, 2),
-            "ingest_peak_rss_mb": _peak_mb()}
+    return {
+        "documents": report.files_indexed,
+        "passages": report.passages,
+        "ingest_s": round(seconds, 1),
+        "ingest_passages_per_s": round(report.passages / seconds, 2),
+        "ingest_passages_per_cpu_s": round(report.passages / cpu, 2),
+        "ingest_peak_rss_mb": _peak_mb(),
+    }
 
 
 def phase_limit(index: Path, sample: int) -> dict:
@@ -79,19 +82,30 @@ def phase_limit(index: Path, sample: int) -> dict:
     from assistant.store import Store
 
     settings = Settings.from_env({}, index_dir=index)
-    texts = [p.embedding_text for page in Store(settings, model_name=settings.model).iter_passages()
-             for p in page]
+    texts = [
+        p.embedding_text
+        for page in Store(settings, model_name=settings.model).iter_passages()
+        for p in page
+    ]
     if sample and len(texts) > sample:
         texts = random.Random(8).sample(texts, sample)
     embedder = Embedder(settings.model, batch_size=settings.embed_batch, threads=settings.threads)
     embedder.model.encode(["warm up"] * 65, batch_size=settings.embed_batch)
     started, cpu = time.perf_counter(), _cpu_s()
-    embedder.model.encode(texts, batch_size=settings.embed_batch, normalize_embeddings=True,
-                          convert_to_numpy=True, show_progress_bar=False)
+    embedder.model.encode(
+        texts,
+        batch_size=settings.embed_batch,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
     seconds, cpu = time.perf_counter() - started, _cpu_s() - cpu
-    return {"limit_passages": len(texts), "limit_s": round(seconds, 1),
-            "limit_passages_per_s": round(len(texts) / seconds, 2),
-            "limit_passages_per_cpu_s": round(len(texts) / cpu, 2)}
+    return {
+        "limit_passages": len(texts),
+        "limit_s": round(seconds, 1),
+        "limit_passages_per_s": round(len(texts) / seconds, 2),
+        "limit_passages_per_cpu_s": round(len(texts) / cpu, 2),
+    }
 
 
 def phase_query(index: Path) -> dict:
@@ -109,11 +123,13 @@ def phase_query(index: Path) -> dict:
         started = time.perf_counter()
         assistant.ask(question)
         latencies.append((time.perf_counter() - started) * 1000)
-    return {"passages": assistant.store.count(),
-            "query_p50_ms": round(statistics.median(latencies), 1),
-            "query_p95_ms": round(_percentile(latencies, 95), 1),
-            "query_rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
-            "query_peak_rss_mb": _peak_mb()}
+    return {
+        "passages": assistant.store.count(),
+        "query_p50_ms": round(statistics.median(latencies), 1),
+        "query_p95_ms": round(_percentile(latencies, 95), 1),
+        "query_rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
+        "query_peak_rss_mb": _peak_mb(),
+    }
 
 
 def phase_grow(source: Path, target: Path, scale: int) -> dict:
@@ -138,24 +154,33 @@ def phase_grow(source: Path, target: Path, scale: int) -> dict:
     started = time.perf_counter()
     ensure_keyword_index(dst_settings, dst)
     keyword_s = time.perf_counter() - started
-    return {"passages": written, "documents": len(records) * scale,
-            "store_write_s": round(store_s, 1),
-            "store_passages_per_s": round(written / store_s, 1),
-            "keyword_build_s": round(keyword_s, 1), "grow_peak_rss_mb": _peak_mb()}
+    return {
+        "passages": written,
+        "documents": len(records) * scale,
+        "store_write_s": round(store_s, 1),
+        "store_passages_per_s": round(written / store_s, 1),
+        "keyword_build_s": round(keyword_s, 1),
+        "grow_peak_rss_mb": _peak_mb(),
+    }
 
 
 def _copy_passages(src, dst, copy: int, page: int = 1000) -> int:
     offset = written = 0
     while True:
-        got = src.passages.get(include=["documents", "metadatas", "embeddings"],
-                               limit=page, offset=offset)
+        got = src.passages.get(
+            include=["documents", "metadatas", "embeddings"], limit=page, offset=offset
+        )
         if not len(got["ids"]):
             return written
-        metas = [{**m, "doc_id": _new_id(m["doc_id"], copy), "source": f"copy{copy}/{m['source']}"}
-                 for m in got["metadatas"]]
+        metas = [
+            {**m, "doc_id": _new_id(m["doc_id"], copy), "source": f"copy{copy}/{m['source']}"}
+            for m in got["metadatas"]
+        ]
         dst.passages.upsert(
             ids=[f"{_new_id(i.split(':')[0], copy)}:{i.split(':', 1)[1]}" for i in got["ids"]],
-            embeddings=got["embeddings"], documents=got["documents"], metadatas=metas,
+            embeddings=got["embeddings"],
+            documents=got["documents"],
+            metadatas=metas,
         )
         offset += len(got["ids"])
         written += len(got["ids"])
@@ -168,8 +193,9 @@ def _new_id(doc_id: str, copy: int) -> str:
 def _renamed(record, copy: int):
     from dataclasses import replace
 
-    return replace(record, doc_id=_new_id(record.doc_id, copy),
-                   source=f"copy{copy}/{record.source}")
+    return replace(
+        record, doc_id=_new_id(record.doc_id, copy), source=f"copy{copy}/{record.source}"
+    )
 
 
 def _cpu_s() -> float:
@@ -192,8 +218,9 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def run_phase(*args: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--phase", *args], capture_output=True,
-                          text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", *args], capture_output=True, text=True, cwd=ROOT
+    )
     if done.returncode != 0:
         raise SystemExit(f"phase {args[0]} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -205,8 +232,9 @@ def cold_ask(index: Path, runs: int = 3) -> float:
     times = []
     for question in QUESTIONS[:runs]:
         started = time.perf_counter()
-        done = subprocess.run([str(exe), "ask", question, "--index", str(index)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [str(exe), "ask", question, "--index", str(index)], capture_output=True, text=True
+        )
         times.append(time.perf_counter() - started)
         if done.returncode != 0 or not done.stdout.strip():
             raise SystemExit(f"assistant ask failed:\n{done.stderr[-2000:]}")
@@ -237,44 +265,64 @@ def benchmark(args) -> dict:
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return {
-        "documents": ingest["documents"], "passages": ingest["passages"], "cores": os.cpu_count(),
-        "ingest_s": ingest["ingest_s"], "ingest_passages_per_s": ingest["ingest_passages_per_s"],
+        "documents": ingest["documents"],
+        "passages": ingest["passages"],
+        "cores": os.cpu_count(),
+        "ingest_s": ingest["ingest_s"],
+        "ingest_passages_per_s": ingest["ingest_passages_per_s"],
         "limit_passages_per_s": limit["limit_passages_per_s"],
         "limit_sample": limit["limit_passages"],
         "ingest_ratio_to_limit": round(
-            ingest["ingest_passages_per_s"] / limit["limit_passages_per_s"], 3),
+            ingest["ingest_passages_per_s"] / limit["limit_passages_per_s"], 3
+        ),
         "ingest_cpu_ratio_to_limit": round(
-            ingest["ingest_passages_per_cpu_s"] / limit["limit_passages_per_cpu_s"], 3),
-        "query_p50_ms": query1["query_p50_ms"], "query_p95_ms": query1["query_p95_ms"],
+            ingest["ingest_passages_per_cpu_s"] / limit["limit_passages_per_cpu_s"], 3
+        ),
+        "query_p50_ms": query1["query_p50_ms"],
+        "query_p95_ms": query1["query_p95_ms"],
         "query_rss_mb": query1["query_rss_mb"],
         "peak_rss_mb": max(ingest["ingest_peak_rss_mb"], query1["query_peak_rss_mb"]),
         "ingest_peak_rss_mb": ingest["ingest_peak_rss_mb"],
         "cold_ask_s": cold,
-        "scale": args.scale, "passages_10x": grow["passages"],
+        "scale": args.scale,
+        "passages_10x": grow["passages"],
         "store_write_10x_s": grow["store_write_s"],
         "store_write_10x_passages_per_s": grow["store_passages_per_s"],
         "keyword_build_10x_s": grow["keyword_build_s"],
         "grow_peak_rss_mb": grow["grow_peak_rss_mb"],
-        "query_10x_p50_ms": query10["query_p50_ms"], "query_10x_p95_ms": query10["query_p95_ms"],
+        "query_10x_p50_ms": query10["query_p50_ms"],
+        "query_10x_p95_ms": query10["query_p95_ms"],
         "query_10x_rss_mb": query10["query_rss_mb"],
     }
 
 
 def print_table(r: dict) -> None:
     print(f"{r['documents']} reports, {r['passages']} passages, {r['cores']} cores")
-    print(f"ingest        {r['ingest_s']} s, {r['ingest_passages_per_s']} passages/s, "
-          f"peak {r['ingest_peak_rss_mb']} MB")
-    print(f"model limit   {r['limit_passages_per_s']} passages/s "
-          f"(encode on {r['limit_sample']} of the same texts)")
-    print(f"ratio         {r['ingest_ratio_to_limit']} wall-clock, "
-          f"{r['ingest_cpu_ratio_to_limit']} per CPU second")
-    print(f"ask 1x        p50 {r['query_p50_ms']} ms, p95 {r['query_p95_ms']} ms, "
-          f"{r['query_rss_mb']} MB")
-    print(f"ask {r['scale']}x       p50 {r['query_10x_p50_ms']} ms, p95 {r['query_10x_p95_ms']} ms,"
-          f" {r['query_10x_rss_mb']} MB ({r['passages_10x']} passages)")
-    print(f"{r['scale']}x store     {r['store_write_10x_s']} s to write "
-          f"({r['store_write_10x_passages_per_s']} passages/s), keyword index "
-          f"{r['keyword_build_10x_s']} s, peak {r['grow_peak_rss_mb']} MB")
+    print(
+        f"ingest        {r['ingest_s']} s, {r['ingest_passages_per_s']} passages/s, "
+        f"peak {r['ingest_peak_rss_mb']} MB"
+    )
+    print(
+        f"model limit   {r['limit_passages_per_s']} passages/s "
+        f"(encode on {r['limit_sample']} of the same texts)"
+    )
+    print(
+        f"ratio         {r['ingest_ratio_to_limit']} wall-clock, "
+        f"{r['ingest_cpu_ratio_to_limit']} per CPU second"
+    )
+    print(
+        f"ask 1x        p50 {r['query_p50_ms']} ms, p95 {r['query_p95_ms']} ms, "
+        f"{r['query_rss_mb']} MB"
+    )
+    print(
+        f"ask {r['scale']}x       p50 {r['query_10x_p50_ms']} ms, p95 {r['query_10x_p95_ms']} ms,"
+        f" {r['query_10x_rss_mb']} MB ({r['passages_10x']} passages)"
+    )
+    print(
+        f"{r['scale']}x store     {r['store_write_10x_s']} s to write "
+        f"({r['store_write_10x_passages_per_s']} passages/s), keyword index "
+        f"{r['keyword_build_10x_s']} s, peak {r['grow_peak_rss_mb']} MB"
+    )
     print(f"cold ask      {r['cold_ask_s']} s (process start to answer)")
 
 
@@ -286,8 +334,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pool", type=Path, default=POOL)
     parser.add_argument("--docs", type=int, help="only the first N reports of the pool")
     parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--limit-sample", type=int, default=3000,
-                        help="passages for the model-limit run (0: all; a random sample is faster)")
+    parser.add_argument(
+        "--limit-sample",
+        type=int,
+        default=3000,
+        help="passages for the model-limit run (0: all; a random sample is faster)",
+    )
     parser.add_argument("--work", help="working folder (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the indexes afterwards")
     parser.add_argument("--json", action="store_true")
@@ -295,10 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.phase:
         name, *rest = args.phase
-        phases = {"ingest": lambda c, i: phase_ingest(Path(c), Path(i)),
-                  "limit": lambda i, n: phase_limit(Path(i), int(n)),
-                  "query": lambda i: phase_query(Path(i)),
-                  "grow": lambda s, t, n: phase_grow(Path(s), Path(t), int(n))}
+        phases = {
+            "ingest": lambda c, i: phase_ingest(Path(c), Path(i)),
+            "limit": lambda i, n: phase_limit(Path(i), int(n)),
+            "query": lambda i: phase_query(Path(i)),
+            "grow": lambda s, t, n: phase_grow(Path(s), Path(t), int(n)),
+        }
         print(json.dumps(phases[name](*rest)))
         return 0
     result = benchmark(args)

@@ -24,8 +24,7 @@ def test_pdf_is_read_page_by_page_with_clean_text():
     # wrapped lines are re-joined, so a sentence that crossed a line break reads as one
     assert (
         "PAs are thwarted in their endeavours to meet the needs of their young people due to"
-        " high caseloads, sometimes over 40."
-        in body
+        " high caseloads, sometimes over 40." in body
     )
     assert "Liverpool" in doc.title
 

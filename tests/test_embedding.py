@@ -51,8 +51,7 @@ def test_questions_are_embedded_without_importing_torch():
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"
         " if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -71,8 +70,10 @@ def test_large_batches_use_torch_and_agree_with_small_ones(embedder):
 def test_runs_keep_each_items_vectors_and_fill_calls(embedder):
     from assistant.pipeline import embed_in_runs
 
-    items = [[f"Document {d}, passage {p}: inspectors met leaders." for p in range(n)]
-             for d, n in enumerate([3, 0, 5, 1, 7, 2])]
+    items = [
+        [f"Document {d}, passage {p}: inspectors met leaders." for p in range(n)]
+        for d, n in enumerate([3, 0, 5, 1, 7, 2])
+    ]
     calls: list[int] = []
 
     def embed(texts):

@@ -44,9 +44,19 @@ def chroma_url(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     log = (data / "server.log").open("wb")
     server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(data / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
     try:
         deadline = time.monotonic() + 90
@@ -164,10 +174,19 @@ def test_removal_on_the_server(chroma_url, folder, tmp_path):
 
 
 def test_cli_switches_to_the_server_from_the_environment(chroma_url, served, tmp_path):
-    env = {**os.environ, "ASSISTANT_CHROMA_URL": chroma_url, "ASSISTANT_COLLECTION": "scenarios",
-           "ASSISTANT_INDEX": str(tmp_path / "cli")}
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "sources", "--json"],
-                          env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "ASSISTANT_CHROMA_URL": chroma_url,
+        "ASSISTANT_COLLECTION": "scenarios",
+        "ASSISTANT_INDEX": str(tmp_path / "cli"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "sources", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     listed = {d["source"] for d in json.loads(done.stdout)}
     assert {KENT, NORFOLK} <= listed

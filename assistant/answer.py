@@ -183,45 +183,16 @@ def _merge_adjacent(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _citation(number: int, cand: Candidate) -> Citation:
-    p = cand.hit.passage
-    return Citation(
-        id=number,
-        source=p.source,
-        title=p.title,
-        page=p.page,
-        quote=cand.text,
-        excerpt=p.text,
-        start=cand.span.start,
-        end=cand.span.end,
-        score=cand.score,
-        doc_id=p.doc_id,
-        excerpt_start=p.start,
-        fields=dict(p.fields),
+    return Citation.of(
+        cand.hit.passage, number=number, score=cand.score, start=cand.span.start, end=cand.span.end
     )
 
 
 def related_passages(hits: list[Hit], *, limit: int = 3) -> list[Citation]:
     """The closest passages, cited whole: shown (as not answering) when the assistant declines."""
-    out = []
-    for hit in hits[:limit]:
-        p = hit.passage
-        out.append(
-            Citation(
-                id=len(out) + 1,
-                source=p.source,
-                title=p.title,
-                page=p.page,
-                quote=p.text,
-                excerpt=p.text,
-                start=p.start,
-                end=p.end,
-                score=hit.similarity,
-                doc_id=p.doc_id,
-                excerpt_start=p.start,
-                fields=dict(p.fields),
-            )
-        )
-    return out
+    return [
+        Citation.of(h.passage, number=i, score=h.similarity) for i, h in enumerate(hits[:limit], 1)
+    ]
 
 
 def build_answer(

@@ -23,6 +23,29 @@ class Citation:
     excerpt_start: int = 0  # offset of the excerpt in the same text, to place the quote in it
     fields: dict = field(default_factory=dict)
 
+    @classmethod
+    def of(
+        cls, passage, *, number: int, score: float, start: int | None = None, end: int | None = None
+    ) -> Citation:
+        """Cite `passage` (a `passages.Passage`): the quote is its text from `start` to `end`
+        (page offsets; the whole passage when not given) and the excerpt is the passage."""
+        start = passage.start if start is None else start
+        end = passage.end if end is None else end
+        return cls(
+            id=number,
+            source=passage.source,
+            title=passage.title,
+            page=passage.page,
+            quote=passage.text[start - passage.start : end - passage.start],
+            excerpt=passage.text,
+            start=start,
+            end=end,
+            score=score,
+            doc_id=passage.doc_id,
+            excerpt_start=passage.start,
+            fields=dict(passage.fields),
+        )
+
     def to_json(self) -> dict:
         data = asdict(self)
         data["score"] = round(self.score, 4)

@@ -140,20 +140,7 @@ def _row(
             str(latest.fields.get("published", "")),
         )
     p = best.hit.passage
-    citation = Citation(
-        id=1,
-        source=p.source,
-        title=p.title,
-        page=p.page,
-        quote=best.text,
-        excerpt=p.text,
-        start=best.span.start,
-        end=best.span.end,
-        score=best.score,
-        doc_id=p.doc_id,
-        excerpt_start=p.start,
-        fields=dict(p.fields),
-    )
+    citation = Citation.of(p, number=1, score=best.score, start=best.span.start, end=best.span.end)
     return Row(
         group,
         citation,

@@ -294,22 +294,7 @@ def _hybrid(assistant, question: str, *, k: int) -> Answer:
 
 def _passages_answer(question: str, passages: list) -> Answer:
     """Passages cited whole, in rank order; a baseline never abstains."""
-    citations = [
-        Citation(
-            id=i,
-            source=p.source,
-            title=p.title,
-            page=p.page,
-            quote=p.text,
-            excerpt=p.text,
-            start=p.start,
-            end=p.end,
-            score=s,
-            doc_id=p.doc_id,
-            excerpt_start=p.start,
-        )
-        for i, (p, s) in enumerate(passages, 1)
-    ]
+    citations = [Citation.of(p, number=i, score=s) for i, (p, s) in enumerate(passages, 1)]
     text = "\n\n".join(f"{c.quote} [{c.id}]" for c in citations)
     return Answer(question, True, text, citations, [])
 

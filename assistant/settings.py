@@ -24,7 +24,6 @@ class Settings:
     chroma_url: str | None = None  # None: embedded PersistentClient in index_dir
     collection: str = "passages"
     passage_tokens: int = 200  # chosen by measurement: see README "Passage size"
-    passage_overlap_sentences: int = 1
     max_file_mb: float = 200.0
     embed_batch: int = 32
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,6 @@ EVIL_TEXT = (
     "<img src=x onerror=alert(1)> The panel chair said <script>alert('pwned')</script> that "
     "carers & families in Wyvernshire were well supported by the fostering panel.\n"
 )
-KEYWORD_FRESHNESS_S = 2.1  # Retriever.keyword_index trusts its cached index for 2 s
 EVIL_QUESTION = "How often does the fostering panel in Wyvernshire meet?"
 
 
@@ -192,7 +190,7 @@ def test_upload_reports_bad_file_and_escapes_document_html(ui_index, monkeypatch
     assert at.metric[0].value == str(len(UI_PDFS) + 1)
     saved = tmp_path / "ui" / "index" / "uploaded" / "uploads"
     assert [p.name for p in saved.iterdir()] == ["evil notes.txt"]  # inside, bad file not kept
-    time.sleep(KEYWORD_FRESHNESS_S)  # the engine re-checks its keyword index every 2 s
+    # asked at once: Assistant.ingest refreshes the keyword index, no wait for its re-check
     answer = ask(at, EVIL_QUESTION).session_state["turns"][-1]
     assert answer.answered and answer.citations[0].source == "uploads/evil notes.txt"
     page = "".join(htmls(at))

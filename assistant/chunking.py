@@ -119,9 +119,3 @@ def _cap_long(text: str, sentences: list[Span], *, max_tokens: int) -> list[Span
             chunk = words[i : i + max_words]
             out.append(Span(sentence.start + chunk[0][0], sentence.start + chunk[-1][1]))
     return out
-
-
-def sentences_within(text: str, span: Span) -> list[Span]:
-    """Sentence spans inside `span` of `text`, in absolute offsets."""
-    inner = split_sentences(span.of(text))
-    return [Span(span.start + s.start, span.start + s.end) for s in inner]

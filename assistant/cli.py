@@ -134,7 +134,9 @@ def _assistant(settings):
 
 def cmd_ingest(args, settings) -> int:
     if args.rebuild:
-        _remove_index(settings)
+        from .ingest import reset_index
+
+        reset_index(settings)
     assistant = _assistant(settings)
     from tqdm import tqdm
 
@@ -153,12 +155,6 @@ def cmd_ingest(args, settings) -> int:
     if report.exit_code == EXIT_FAILED:
         print("assistant: nothing could be indexed", file=sys.stderr)
     return report.exit_code
-
-
-def _remove_index(settings) -> None:
-    from .ingest import reset_index
-
-    reset_index(settings)
 
 
 def _print_ingest(report) -> None:

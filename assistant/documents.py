@@ -41,10 +41,6 @@ class Document:
     def doc_id(self) -> str:
         return hashlib.sha1(self.source.encode("utf-8")).hexdigest()[:16]
 
-    @property
-    def text_chars(self) -> int:
-        return sum(len(p.text) for p in self.pages)
-
 
 @dataclass(frozen=True)
 class FoundFile:

@@ -23,7 +23,8 @@ from .fusion import Ranked
 _WORDS = r"(?u)\b\w\w+\b"
 
 
-def _stem(word: str) -> str:
+def fold_plural(word: str) -> str:
+    """Plural folding: "caseloads" -> "caseload", "authorities" -> "authority"."""
     # Plural folding only; a full stemmer (PyStemmer) is a compiled dependency for little gain here.
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -35,7 +36,7 @@ def _stem(word: str) -> str:
 def _tokenizer():
     from bm25s.tokenization import Tokenizer
 
-    return Tokenizer(lower=True, splitter=_WORDS, stopwords="en", stemmer=_stem)
+    return Tokenizer(lower=True, splitter=_WORDS, stopwords="en", stemmer=fold_plural)
 
 
 @dataclass
@@ -75,7 +76,7 @@ class KeywordIndex:
     def search(self, query: str, *, k: int, where: Filter | None = None) -> list[Ranked]:
         if self._bm25 is None:
             return []
-        words = [_stem(w) for w in re.findall(_WORDS, query.lower())]
+        words = [fold_plural(w) for w in re.findall(_WORDS, query.lower())]
         query_ids = [self._vocab[w] for w in words if w in self._vocab]
         if not query_ids:
             return []
@@ -95,7 +96,7 @@ class KeywordIndex:
         if self._bm25 is None:
             return []
         names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question.strip())
-        return [n for n in names if _stem(n.lower()) not in self._vocab]
+        return [n for n in names if fold_plural(n.lower()) not in self._vocab]
 
     def mask(self, where: Filter) -> np.ndarray:
         return np.fromiter(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .councils import mentions
+from .keyword import fold_plural
 from .metadata import Scope
 
 _STOP = frozenset(
@@ -44,15 +45,7 @@ def topic_of(question: str) -> str:
 def terms(text: str) -> list[str]:
     """Content words, lower-cased and plural-folded, for lexical matching."""
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return [_fold(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
-
-
-def _fold(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return [fold_plural(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
 
 
 _DATE_FIELDS = ("published", "inspection_start", "inspection_end")

@@ -42,10 +42,6 @@ class Retriever:
         self._checked = 0.0
         self._lock = threading.Lock()
 
-    @property
-    def keyword_dir(self):
-        return keyword_folder(self.settings)
-
     def invalidate(self) -> None:
         """Forget the cached keyword index (after an ingest in this process)."""
         with self._lock:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import itertools
 import json
+import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +24,10 @@ from .passages import Passage
 from .settings import Settings
 
 _DOCS_SUFFIX = "__documents"
+# Keys of the registry collection's metadata (`modify()` replaces all of it: the passages
+# collection's metadata, which holds its distance and model, is never touched).
+_GENERATION = "generation"  # renewed before and after every write: see Store._writing()
+_WRITING = "writing"  # set while a write is under way; left set by a writer that was killed
 _PAGE = 2000  # records per get() call when scanning, to keep memory bounded
 
 
@@ -71,6 +76,11 @@ def _client(settings: Settings, *, fresh: bool = False):
     if fresh:
         _forget_cached_system(path)
     return chromadb.PersistentClient(path=path, settings=chroma_settings)
+
+
+def _replaced(opened: tuple[int, int] | None, now: tuple[int, int] | None) -> bool:
+    """The database file differs from the one opened (a missing file is not yet a new one)."""
+    return opened is not None and now is not None and opened != now
 
 
 def _forget_cached_system(path: str) -> None:
@@ -136,6 +146,7 @@ class _Loaded:
 
     generation: int = field(default_factory=lambda: next(_GENERATIONS))  # new on each reload
     stamp: str | None = None  # registry stamp it holds; None: moved by our own writes
+    database: tuple[int, int] | None = None  # (device, inode) of the database file it opened
 
 
 # One entry per index folder, shared by every Store in the process (Chroma shares the instance).
@@ -149,7 +160,7 @@ class Store:
 
     Safe to keep open while other processes ingest: queries notice a registry changed by another
     process (checked at most once a second) and reload the embedded index, so new passages are
-    searchable and removed ones are gone.
+    searchable and removed ones are gone; reads notice a folder another process rebuilt.
     """
 
     def __init__(self, settings: Settings, *, model_name: str):
@@ -180,10 +191,16 @@ class Store:
         try:
             with _LOADED_LOCK:
                 state = _LOADED.setdefault(self._key, _Loaded())
+                database = self._database_file()
+                if _replaced(state.database, database):
+                    fresh = True
+                    state.stamp = ""  # unknown until a stamp taken before loading: reload again
                 if fresh:
                     state.generation = next(_GENERATIONS)
                 self._client = _client(self.settings, fresh=fresh)
                 self._generation = state.generation
+                if fresh or state.database is None:
+                    state.database = database or self._database_file()
             meta = {"hnsw:space": "cosine", "embedding_model": self.model_name}
             # embedding_function=None: we always pass our own vectors, and Chroma must never
             # fetch its default model.
@@ -197,6 +214,31 @@ class Store:
             raise
         except BaseException as exc:  # a damaged or foreign folder; Rust panics included
             raise _unavailable(self.settings, exc) from exc
+
+    def _database_file(self) -> tuple[int, int] | None:
+        """Which file the embedded database is: `ingest --rebuild` in another process deletes
+        the folder and creates a new one, while Chroma here goes on reading the deleted file."""
+        if self.settings.chroma_url:
+            return None
+        try:
+            found = os.stat(self.settings.index_dir / "chroma" / "chroma.sqlite3")
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _follow_reloads(self) -> None:
+        """Use the embedded instance this process holds now: another Store here may have reloaded
+        it, or the folder may have been rebuilt (one stat() to tell)."""
+        if self.settings.chroma_url:
+            return
+        with _LOADED_LOCK:
+            state = _LOADED.get(self._key)
+            if state is None:
+                return  # destroyed here: the next refresh loads the new folder
+            if self._generation != state.generation or _replaced(
+                state.database, self._database_file()
+            ):
+                self._open(fresh=False)  # reloads if the file was replaced
 
     def _refresh(self) -> None:
         """Reload the embedded index if another process changed it since it was loaded."""
@@ -212,6 +254,32 @@ class Store:
             elif self._generation != state.generation:
                 self._open(fresh=False)  # another Store here already reloaded it
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Renew the registry's generation before and after a write, so `stamp()` changes even
+        if this process is killed halfway: a stamp taken before the write differs from any taken
+        after the first renewal, and one taken during it (its reader may have seen part of the
+        write) from any taken after the second. Killed between the write and the second renewal,
+        the `writing` mark stays, and the next ingest's `repair()` renews the generation; the
+        same for a write that raised (hence no `finally`)."""
+        self._wrote()  # our own writes never make this process reload
+        self._renew_generation(writing=True)
+        yield
+        self._renew_generation(writing=False)
+        self._wrote()
+
+    def _renew_generation(self, *, writing: bool) -> None:
+        meta: dict[str, str | bool] = {_GENERATION: uuid.uuid4().hex}
+        if writing:
+            meta[_WRITING] = True
+        self.documents.modify(metadata=meta)
+
+    def _registry(self):
+        """The registry collection as stored now (not as this object cached it when opened)."""
+        return self._client.get_collection(
+            self.settings.collection + _DOCS_SUFFIX, embedding_function=None
+        )
+
     def _wrote(self) -> None:
         with _LOADED_LOCK:
             state = _LOADED.setdefault(self._key, _Loaded())
@@ -224,61 +292,69 @@ class Store:
     @_guarded
     def add(self, passages: list[Passage], vectors: np.ndarray) -> None:
         limit = self._max_batch()
-        for i in range(0, len(passages), limit):
-            batch = passages[i : i + limit]
-            self.passages.upsert(
-                ids=[p.id for p in batch],
-                embeddings=vectors[i : i + limit],
-                documents=[p.text for p in batch],
-                metadatas=[_passage_meta(p) for p in batch],
-            )
-        self._wrote()
+        with self._writing():
+            for i in range(0, len(passages), limit):
+                batch = passages[i : i + limit]
+                self.passages.upsert(
+                    ids=[p.id for p in batch],
+                    embeddings=vectors[i : i + limit],
+                    documents=[p.text for p in batch],
+                    metadatas=[_passage_meta(p) for p in batch],
+                )
 
     @_guarded
     def register(self, record: DocumentRecord) -> None:
         """Record a document as complete; called only after all its passages are stored."""
-        self.documents.upsert(
-            ids=[record.doc_id],
-            embeddings=[[0.0]],
-            documents=[record.title],
-            metadatas=[_record_meta(record)],
-        )
-        self._wrote()
+        with self._writing():
+            self.documents.upsert(
+                ids=[record.doc_id],
+                embeddings=[[0.0]],
+                documents=[record.title],
+                metadatas=[_record_meta(record)],
+            )
 
     @_guarded
     def remove_document(self, doc_id: str) -> None:
         # Registry first: a crash between the two leaves orphans, which repair() removes.
-        self.documents.delete(ids=[doc_id])
-        self.passages.delete(where={"doc_id": doc_id})
-        self._wrote()
+        with self._writing():
+            self.documents.delete(ids=[doc_id])
+            self.passages.delete(where={"doc_id": doc_id})
 
     @_guarded
     def repair(self) -> int:
-        """Delete passages whose document is not registered (left by an interrupted ingest)."""
+        """Delete passages whose document is not registered (left by an interrupted ingest),
+        and close a write left open by a killed writer (a stamp taken during it is then stale)."""
         known = {r.doc_id for r in self.records()}
         orphans: set[str] = set()
         for metas in self._scan_metadatas():
             orphans.update(m["doc_id"] for m in metas if m["doc_id"] not in known)
-        for doc_id in orphans:
-            self.passages.delete(where={"doc_id": doc_id})
-        if orphans:
-            self._wrote()
+        if orphans or (self._registry().metadata or {}).get(_WRITING):
+            with self._writing():
+                for doc_id in orphans:
+                    self.passages.delete(where={"doc_id": doc_id})
         return len(orphans)
 
     # --- reading -----------------------------------------------------------------------
 
     @_guarded
     def records(self) -> list[DocumentRecord]:
+        self._follow_reloads()
         got = self.documents.get(include=["metadatas"])
         return sorted((_record_from(m) for m in got["metadatas"]), key=lambda r: r.source)
 
     @_guarded
     def stamp(self) -> str:
-        """A fingerprint of what is indexed; changes whenever a document is added or removed."""
-        digest = hashlib.sha1()
-        for r in sorted(self.records(), key=lambda r: r.doc_id):
-            digest.update(f"{r.doc_id}:{r.sha256}:{r.passages};".encode())
-        stamp = digest.hexdigest()
+        """A fingerprint of what is indexed; changes whenever passages or the registry change.
+
+        A few small reads, here or on a server: which registry this is (a rebuilt index has a
+        new one), its generation (renewed around every write; "0" in an index made before there
+        was one) and its size, which also moves for writers that renew no generation (an older
+        version) when they add or remove documents. Not the passage count: Chroma counts row by
+        row (measured: 3.8 ms at 23,545 passages, 21 ms at 235,000; the registry: 1 ms at 7,720)."""
+        self._follow_reloads()
+        registry = self._registry()
+        generation = (registry.metadata or {}).get(_GENERATION, "0")
+        stamp = f"{registry.id}:{generation}:{registry.count()}"
         with _LOADED_LOCK:
             state = _LOADED.get(self._key)
             if state is not None and state.stamp is None and self._generation == state.generation:
@@ -292,8 +368,8 @@ class Store:
     @_guarded
     def query(self, vector: np.ndarray, *, k: int, where: dict | None = None) -> list[StoredHit]:
         self._refresh()
-        if self.passages.count() == 0:
-            return []
+        # No count() first: Chroma answers an empty collection with no hits, and counting reads
+        # every row (21 ms at 235,000 passages, on every question).
         got = self.passages.query(
             query_embeddings=[vector],
             n_results=k,

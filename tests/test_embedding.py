@@ -28,9 +28,9 @@ def embedder():
     return Embedder()
 
 
-def test_numpy_encoder_matches_sentence_transformers(embedder):
+def test_onnx_encoder_matches_sentence_transformers(embedder):
     lite = embedder.lite
-    assert lite is not None, "the bundled model should be served by the numpy encoder"
+    assert lite is not None, "the bundled model should be served by the ONNX Runtime encoder"
     reference = embedder.model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
     ours = lite.encode(TEXTS, batch_size=4)
     assert ours.shape == reference.shape == (len(TEXTS), embedder.dimension)

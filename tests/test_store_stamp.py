@@ -1,0 +1,141 @@
+"""`Store.stamp()` reads a few small records whatever the size of the index, yet moves with every
+write, after a writer killed mid-write (once the next ingest repairs), and when another process
+rebuilds the index folder under a long-lived reader."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import hostile
+import numpy as np
+import pytest
+
+from assistant.keyword import KeywordIndex
+from assistant.passages import Passage
+from assistant.retrieval import keyword_folder
+from assistant.settings import Settings
+from assistant.store import DocumentRecord, Store
+
+
+def _store(index: Path) -> Store:
+    settings = Settings.from_env({}, index_dir=index)
+    return Store(settings, model_name=settings.model)
+
+
+def _passages(doc_id: str, n: int = 3) -> list[Passage]:
+    text = "The panel met monthly."
+    return [
+        Passage(f"{doc_id}:{i}", doc_id, f"{doc_id}.txt", doc_id, None, i, 0, len(text), text)
+        for i in range(n)
+    ]
+
+
+def _vectors(n: int) -> np.ndarray:
+    vectors = np.random.default_rng(n).random((n, 384), dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _record(doc_id: str, passages: int = 3) -> DocumentRecord:
+    return DocumentRecord(doc_id, f"{doc_id}.txt", doc_id, "txt", 1, passages, "sha", 0.0)
+
+
+def test_stamp_moves_with_every_write_and_leaves_the_passages_metadata_alone(tmp_path):
+    store = _store(tmp_path / "idx")
+    stamps = [store.stamp()]
+    assert stamps[0].endswith(":0:0"), "an index without a generation yet reads as generation 0"
+    store.add(_passages("doc"), _vectors(3))
+    stamps.append(store.stamp())
+    store.register(_record("doc"))
+    stamps.append(store.stamp())
+    store.add(_passages("doc"), _vectors(3) * -1)  # the same ids again: no count changes
+    stamps.append(store.stamp())
+    store.remove_document("doc")
+    stamps.append(store.stamp())
+    assert len(set(stamps)) == len(stamps), stamps
+    assert store.stamp() == stamps[-1], "a stamp moves only with writes"
+
+    stored = store._client.get_collection(store.settings.collection, embedding_function=None)
+    assert stored.metadata == {"hnsw:space": "cosine", "embedding_model": store.model_name}
+
+
+# Run in a child process: write, then SIGKILL itself after the write but before the generation
+# is renewed the second time (the worst moment), printing the stamp a reader would see then.
+_KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from test_store_stamp import _passages, _record, _store, _vectors
+from assistant.store import Store
+
+store = _store(Path({index!r}))
+renew = Store._renew_generation
+
+def killed_before_closing(self, *, writing):
+    if not writing:
+        print(self.stamp(), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    renew(self, writing=writing)
+
+if {write!r} == "register":
+    store.add(_passages("late"), _vectors(3))
+Store._renew_generation = killed_before_closing
+if {write!r} == "add":
+    store.add(_passages("late"), _vectors(3))
+else:
+    store.register(_record("late"))
+"""
+
+
+@pytest.mark.parametrize("write", ["add", "register"])
+def test_writer_killed_mid_write_cannot_leave_a_stale_stamp_past_repair(tmp_path, write):
+    index = tmp_path / "idx"
+    store = _store(index)
+    store.add(_passages("kept"), _vectors(3))
+    store.register(_record("kept"))
+    before = store.stamp()
+
+    script = _KILLED_WRITER.format(tests=str(Path(__file__).parent), index=str(index), write=write)
+    child = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    during = child.stdout.strip()
+    assert during and store.stamp() != before, "a write that was begun must move the stamp"
+
+    assert store.repair() == (1 if write == "add" else 0)  # the next ingest starts with this
+    repaired = store.stamp()
+    assert repaired not in (before, during), "a stamp taken during the killed write still matches"
+    store.repair()
+    assert store.stamp() == repaired, "a repair with nothing to do must not move the stamp"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def test_long_lived_reader_follows_a_rebuild_by_another_process(tmp_path):
+    """Chroma here would go on reading the deleted database file of the old index."""
+    index = tmp_path / "idx"
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "old.txt").write_text("Old report. " + hostile.PROSE, encoding="utf-8")
+    (new / "new.txt").write_text("New report. " + hostile.PROSE, encoding="utf-8")
+    assert _cli("ingest", str(old), "--index", str(index)).returncode == 0
+    store = _store(index)
+    assert [r.source for r in store.records()] == ["old.txt"]
+    before = store.stamp()
+
+    rebuilt = _cli("ingest", "--rebuild", str(new), "--index", str(index))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert [r.source for r in store.records()] == ["new.txt"]
+    assert store.stamp() != before
+    keyword = KeywordIndex.load(keyword_folder(store.settings))
+    assert keyword is not None and keyword.stamp == store.stamp()
+    probe = np.ones(384, dtype=np.float32) / np.sqrt(384)
+    assert {h.passage.source for h in store.query(probe, k=50)} == {"new.txt"}

@@ -164,6 +164,33 @@ def phase_grow(source: Path, target: Path, scale: int) -> dict:
     }
 
 
+def phase_subset(source: Path, target: Path, docs: int) -> dict:
+    """A store of the first `docs` documents of `source`, their passages and vectors copied:
+    the query latency at 100 and 300 reports without embedding them again."""
+    from assistant.settings import Settings
+    from assistant.store import Store
+
+    src_settings = Settings.from_env({}, index_dir=source)
+    dst_settings = Settings.from_env({}, index_dir=target)
+    src = Store(src_settings, model_name=src_settings.model)
+    dst = Store(dst_settings, model_name=dst_settings.model)
+    records = src.records()[:docs]
+    for start in range(0, len(records), 50):
+        ids = [r.doc_id for r in records[start : start + 50]]
+        got = src.passages.get(
+            where={"doc_id": {"$in": ids}}, include=["documents", "metadatas", "embeddings"]
+        )
+        dst.passages.upsert(
+            ids=got["ids"],
+            embeddings=got["embeddings"],
+            documents=got["documents"],
+            metadatas=got["metadatas"],
+        )
+    for r in records:
+        dst.register(r)
+    return {"documents": len(records), "passages": dst.count()}
+
+
 def _copy_passages(src, dst, copy: int, page: int = 1000) -> int:
     offset = written = 0
     while True:
@@ -259,6 +286,13 @@ def benchmark(args) -> dict:
     ingest = run_phase("ingest", str(corpus), str(one))
     limit = run_phase("limit", str(one), str(args.limit_sample))
     query1 = run_phase("query", str(one))
+    by_size = {}
+    for size in [n for n in args.sizes if n < ingest["documents"]]:
+        part = work / f"index-{size}"
+        shutil.rmtree(part, ignore_errors=True)
+        made = run_phase("subset", str(one), str(part), str(size))
+        by_size[size] = {**made, **run_phase("query", str(part))}
+    by_size[ingest["documents"]] = {"documents": ingest["documents"], **query1}
     cold = cold_ask(one)
     grow = run_phase("grow", str(one), str(ten), str(args.scale))
     query10 = run_phase("query", str(ten))
@@ -293,6 +327,17 @@ def benchmark(args) -> dict:
         "query_10x_p50_ms": query10["query_p50_ms"],
         "query_10x_p95_ms": query10["query_p95_ms"],
         "query_10x_rss_mb": query10["query_rss_mb"],
+        "query_by_documents": {
+            str(n): {k: q[k] for k in ("passages", "query_p50_ms", "query_p95_ms")}
+            for n, q in sorted(by_size.items())
+        }
+        | {
+            str(ingest["documents"] * args.scale): {
+                "passages": grow["passages"],
+                "query_p50_ms": query10["query_p50_ms"],
+                "query_p95_ms": query10["query_p95_ms"],
+            }
+        },
     }
 
 
@@ -324,6 +369,11 @@ def print_table(r: dict) -> None:
         f"{r['keyword_build_10x_s']} s, peak {r['grow_peak_rss_mb']} MB"
     )
     print(f"cold ask      {r['cold_ask_s']} s (process start to answer)")
+    for docs, q in r["query_by_documents"].items():
+        print(
+            f"ask at {docs:>5} reports ({q['passages']} passages): "
+            f"p50 {q['query_p50_ms']} ms, p95 {q['query_p95_ms']} ms"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pool", type=Path, default=POOL)
     parser.add_argument("--docs", type=int, help="only the first N reports of the pool")
     parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(n) for n in text.split(",") if n],
+        default=[100, 300],
+        help="smaller stores (first N reports, vectors reused) to time questions on",
+    )
     parser.add_argument(
         "--limit-sample",
         type=int,
@@ -352,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             "limit": lambda i, n: phase_limit(Path(i), int(n)),
             "query": lambda i: phase_query(Path(i)),
             "grow": lambda s, t, n: phase_grow(Path(s), Path(t), int(n)),
+            "subset": lambda s, t, n: phase_subset(Path(s), Path(t), int(n)),
         }
         print(json.dumps(phases[name](*rest)))
         return 0

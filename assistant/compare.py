@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from .answer import AnswerPolicy, candidates, score
 from .citations import Citation
 from .filters import Condition, Filter
-from .store import DocumentRecord
+from .records import DocumentRecord
 
 GROUPINGS = ("council", "document")
 

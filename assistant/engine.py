@@ -12,9 +12,10 @@ from .conversation import Turn, contextualise
 from .embedding import Embedder
 from .filters import Filter
 from .ingest import IngestReport, Progress, ingest
+from .records import DocumentRecord
 from .retrieval import Retriever
 from .settings import Settings
-from .store import DocumentRecord, Store
+from .store import Store
 
 
 class Assistant:

@@ -26,9 +26,10 @@ from .documents import (
 from .embedding import Embedder
 from .passages import Passage, passages_of
 from .pipeline import BackgroundWriter, embed_in_runs, read_ahead
+from .records import DocumentRecord
 from .retrieval import ensure_keyword_index
 from .settings import Settings
-from .store import DocumentRecord, IndexUnavailable, Store
+from .store import IndexUnavailable, Store
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
 

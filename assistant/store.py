@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
-import json
 import os
 import shutil
 import threading
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .passages import Passage
+from .records import DocumentRecord, passage_from, passage_meta, record_from, record_meta
 from .settings import Settings
 
 _DOCS_SUFFIX = "__documents"
@@ -33,21 +33,6 @@ _PAGE = 2000  # records per get() call when scanning, to keep memory bounded
 
 class IndexUnavailable(Exception):
     """The index folder or server cannot be used; the message says what to do."""
-
-
-@dataclass
-class DocumentRecord:
-    """One indexed document, as listed by `assistant sources`."""
-
-    doc_id: str
-    source: str
-    title: str
-    kind: str
-    pages: int
-    passages: int
-    sha256: str
-    ingested_at: float
-    fields: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -299,7 +284,7 @@ class Store:
                     ids=[p.id for p in batch],
                     embeddings=vectors[i : i + limit],
                     documents=[p.text for p in batch],
-                    metadatas=[_passage_meta(p) for p in batch],
+                    metadatas=[passage_meta(p) for p in batch],
                 )
 
     @_guarded
@@ -310,7 +295,7 @@ class Store:
                 ids=[record.doc_id],
                 embeddings=[[0.0]],
                 documents=[record.title],
-                metadatas=[_record_meta(record)],
+                metadatas=[record_meta(record)],
             )
 
     @_guarded
@@ -340,7 +325,7 @@ class Store:
     def records(self) -> list[DocumentRecord]:
         self._follow_reloads()
         got = self.documents.get(include=["metadatas"])
-        return sorted((_record_from(m) for m in got["metadatas"]), key=lambda r: r.source)
+        return sorted((record_from(m) for m in got["metadatas"]), key=lambda r: r.source)
 
     @_guarded
     def stamp(self) -> str:
@@ -377,7 +362,7 @@ class Store:
             include=["documents", "metadatas", "distances"],
         )
         return [
-            StoredHit(_passage_from(pid, text, meta), 1.0 - float(dist))
+            StoredHit(passage_from(pid, text, meta), 1.0 - float(dist))
             for pid, text, meta, dist in zip(
                 got["ids"][0],
                 got["documents"][0],
@@ -400,7 +385,7 @@ class Store:
         ):
             emb = np.asarray(emb, dtype=np.float32)
             score = float(np.dot(emb, vector)) if vector is not None else 0.0
-            by_id[pid] = StoredHit(_passage_from(pid, text, meta), score)
+            by_id[pid] = StoredHit(passage_from(pid, text, meta), score)
         return [by_id[i] for i in ids if i in by_id]
 
     def iter_passages(self) -> Iterator[list[Passage]]:
@@ -411,7 +396,7 @@ class Store:
             if not got["ids"]:
                 return
             yield [
-                _passage_from(pid, text, meta)
+                passage_from(pid, text, meta)
                 for pid, text, meta in zip(
                     got["ids"], got["documents"], got["metadatas"], strict=True
                 )
@@ -453,66 +438,3 @@ def destroy_index(settings: Settings) -> None:
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
-
-
-# --- metadata mapping: Chroma metadata values must be str/int/float/bool, never None ---------
-
-_PASSAGE_KEYS = {"doc_id", "source", "title", "page", "ordinal", "start", "end"}
-
-
-def _passage_meta(p: Passage) -> dict:
-    meta = {k: v for k, v in p.fields.items() if v is not None and v != ""}
-    meta.update(
-        doc_id=p.doc_id,
-        source=p.source,
-        title=p.title,
-        page=p.page or 0,
-        ordinal=p.ordinal,
-        start=p.start,
-        end=p.end,
-    )
-    return meta
-
-
-def _passage_from(pid: str, text: str, meta: dict) -> Passage:
-    fields = {k: v for k, v in meta.items() if k not in _PASSAGE_KEYS}
-    return Passage(
-        id=pid,
-        doc_id=meta["doc_id"],
-        source=meta["source"],
-        title=meta.get("title", ""),
-        page=meta.get("page") or None,
-        ordinal=int(meta.get("ordinal", 0)),
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        text=text,
-        fields=fields,
-    )
-
-
-def _record_meta(r: DocumentRecord) -> dict:
-    return {
-        "doc_id": r.doc_id,
-        "source": r.source,
-        "title": r.title,
-        "kind": r.kind,
-        "pages": r.pages,
-        "passages": r.passages,
-        "sha256": r.sha256,
-        "ingested_at": r.ingested_at,
-        "fields": json.dumps(r.fields, default=str),
-    }
-
-
-def _record_from(meta: dict) -> DocumentRecord:
-    return DocumentRecord(
-        doc_id=meta["doc_id"],
-        source=meta["source"],
-        title=meta.get("title", ""),
-        kind=meta.get("kind", ""),
-        pages=int(meta.get("pages", 0)),
-        passages=int(meta.get("passages", 0)),
-        sha256=meta.get("sha256", ""),
-        ingested_at=float(meta.get("ingested_at", 0.0)),
-        fields=json.loads(meta.get("fields") or "{}"),
-    )

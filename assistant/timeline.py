@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from . import councils
 from .judgements import AREAS, GRADES
-from .store import DocumentRecord
+from .records import DocumentRecord
 
 _RANK = {grade: len(GRADES) - i for i, grade in enumerate(GRADES)}  # Outstanding 4 ... Inadequate 1
 

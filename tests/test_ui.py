@@ -236,7 +236,7 @@ def test_originals_are_found_only_inside_their_roots(tmp_path):
 
 
 def test_filters_come_from_the_metadata_documents_carry():
-    from assistant.store import DocumentRecord
+    from assistant.records import DocumentRecord
     from ui.filtering import Selection, build_filter, options_from
 
     def record(source, **fields):

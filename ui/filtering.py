@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.filters import Condition, Filter
-from assistant.store import DocumentRecord
+from assistant.records import DocumentRecord
 
 CHOICE_FIELDS = ("council", "doc_type")  # offered as multi-selects when any document has them
 FIELD_LABELS = {"council": "Council", "doc_type": "Document type", "year": "Year"}

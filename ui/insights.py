@@ -9,7 +9,7 @@ import streamlit as st
 
 from assistant.compare import compare
 from assistant.filters import Filter
-from assistant.store import DocumentRecord
+from assistant.records import DocumentRecord
 from assistant.timeline import timeline
 from ui.render import esc
 

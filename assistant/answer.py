@@ -57,6 +57,8 @@ def is_statement(text: str) -> bool:
     words = len(text.split())
     if words < 5 or "www." in text or "@" in text or "http" in text:
         return False
+    if text.rstrip("\"'”’)").endswith("?"):  # "What needs to improve ...?" heads a section
+        return False
     if re.search(r"\w: \S", text):  # "Lead inspector: ...", "Children in care: good"
         return True
     return words >= 14 or text.rstrip("\"'”’)").endswith((".", "!", "?", ";"))

@@ -76,6 +76,7 @@ def test_scope_is_matched_on_metadata_or_on_the_text_itself():
 def test_headings_and_contact_blocks_are_not_quoted():
     assert not is_statement("Area SEND inspection of Lancashire")
     assert not is_statement("Contact us at www.example.gov.uk for a copy of this report today")
+    assert not is_statement("What needs to improve in this area of social work practice?")
     assert is_statement("Lead inspector: Margaret Burke, Her Majesty’s Inspector")
     assert is_statement("Caseloads are manageable for most social workers.")
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .documents import (
     Document,
     FoundFile,
@@ -215,14 +217,16 @@ def _embed_and_store(
     progress: Progress | None,
 ) -> None:
     """Parse (worker thread), embed passages of several documents per call (this thread),
-    write each document to the store (writer thread): the model is kept busy. See pipeline.py."""
+    write each run of documents to the store (writer thread): the model is kept busy. See
+    pipeline.py."""
 
-    def write(item: Prepared, vectors) -> None:
-        _store_one(item, vectors, report=report, store=store, records=records)
-        if progress:
-            progress(item.found.source, len(item.passages))
+    def write(run: list[tuple[Prepared, np.ndarray]]) -> None:
+        _store_run(run, report=report, store=store, records=records)
+        for item, _ in run:
+            if progress:
+                progress(item.found.source, len(item.passages))
 
-    run = settings.embed_batch * 8
+    run = settings.embed_batch * 32
     prepared = _prepare_in_background(todo, settings=settings, describe=describe, ahead=2 * run)
     runs = embed_in_runs(
         prepared,
@@ -240,41 +244,51 @@ def _texts_to_embed(item: Prepared) -> list[str]:
     return [p.embedding_text for p in item.passages] if item.skipped is None else []
 
 
-def _store_one(
-    item: Prepared,
-    vectors,
+def _store_run(
+    run: list[tuple[Prepared, np.ndarray]],
     *,
     report: IngestReport,
     store: Store,
     records: dict[str, DocumentRecord],
 ) -> None:
+    """Store a run of documents in three writes, in the crash-safe order: old versions out,
+    all passages in, then every document registered."""
+    ready = [(item, vectors) for item, vectors in run if _storable(item, report)]
+    if not ready:
+        return
+    replaced = [records[i.document.source].doc_id for i, _ in ready if i.document.source in records]
+    if replaced:
+        store.remove_documents(replaced)
+    store.add([p for item, _ in ready for p in item.passages], np.vstack([v for _, v in ready]))
+    store.register(*(_record_of(item.document, item.passages) for item, _ in ready))
+    for item, _ in ready:
+        report.files_indexed += 1
+        report.pages += len(item.document.pages)
+        report.passages += len(item.passages)
+
+
+def _storable(item: Prepared, report: IngestReport) -> bool:
     if item.skipped is not None:
         report.skipped.append(item.skipped)
-        return
-    document = item.document
+        return False
     if not item.passages:
-        report.skipped.append(Skipped(document.source, "no text found in the file"))
-        return
-    old = records.get(document.source)
-    if old is not None:
-        store.remove_document(old.doc_id)
-    store.add(item.passages, vectors)
-    store.register(
-        DocumentRecord(
-            doc_id=document.doc_id,
-            source=document.source,
-            title=document.title,
-            kind=document.kind,
-            pages=len(document.pages),
-            passages=len(item.passages),
-            sha256=document.sha256,
-            ingested_at=time.time(),
-            fields=dict(document.metadata),
-        )
+        report.skipped.append(Skipped(item.document.source, "no text found in the file"))
+        return False
+    return True
+
+
+def _record_of(document: Document, passages: list[Passage]) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=document.doc_id,
+        source=document.source,
+        title=document.title,
+        kind=document.kind,
+        pages=len(document.pages),
+        passages=len(passages),
+        sha256=document.sha256,
+        ingested_at=time.time(),
+        fields=dict(document.metadata),
     )
-    report.files_indexed += 1
-    report.pages += len(document.pages)
-    report.passages += len(item.passages)
 
 
 def _note_kept_versions(report: IngestReport, records: dict[str, DocumentRecord]) -> None:

@@ -3,11 +3,12 @@ writing to the store on a background thread, so the model is never idle or half-
 
 Measured on 2 cores: one `encode` call per document left the model waiting on small last
 batches and on every Chroma write. Here a run of documents is embedded in one call of at least
-`min_texts` passages (sentence-transformers sorts them by length, so little padding), while the
-previous run is written to Chroma. Memory stays bounded: at most one run being embedded and
-`depth` runs waiting to be written, whatever the size of the corpus. Measured on 30 pool
-reports: the model waited 1.4 s on parsing and 1.8 s on writes in a 40 s ingest before the
-first run was made short and the write queue bounded in runs rather than documents.
+`min_texts` passages, while the previous run is written to Chroma in one write. The run is long
+because sentence-transformers sorts a call's texts by length before batching them, so a longer
+run pads less: on the 23,545 pool passages (168 tokens on average), runs of 256 texts cost 5.0%
+more model work than the whole pool sorted at once, runs of 1,024 1.7%. Memory stays bounded: at
+most one run being embedded and `depth` runs waiting to be written, whatever the size of the
+corpus.
 """
 
 from __future__ import annotations
@@ -111,15 +112,20 @@ def _embed_run(run: list[tuple[T, list[str]]], embed) -> list[tuple[T, np.ndarra
 
 
 class BackgroundWriter(Generic[T]):
-    """Calls `write(item, vectors)` for each item of each run put, on one worker thread, in
-    order; at most `depth` runs wait (a bound in runs, not documents, so a run of many small
-    documents never stalls the model while they are written one by one).
+    """Calls `write(run)` for each run put, on one worker thread, in order; at most `depth` runs
+    wait. A whole run is one write: Chroma's cost per passage falls from 3.6 to 2.1 ms of CPU
+    when 400 rather than 40 passages go in one upsert (measured on 4,000 pool passages), and on
+    2 cores that CPU is taken from the model.
 
     Use as a context manager; leaving it waits for every write. An error in a write stops
     the writer and is raised in the caller on its next `put` or on exit."""
 
     def __init__(
-        self, write: Callable[[T, np.ndarray], None], *, depth: int = 2, name: str = "writer"
+        self,
+        write: Callable[[list[tuple[T, np.ndarray]]], None],
+        *,
+        depth: int = 2,
+        name: str = "writer",
     ):
         self._write = write
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
@@ -142,13 +148,12 @@ class BackgroundWriter(Generic[T]):
 
     def _work(self) -> None:
         while (run := self._queue.get()) is not None:
-            for item, vectors in run:
-                if self._error is not None:
-                    break  # drain, so the producer never blocks on a full queue
-                try:
-                    self._write(item, vectors)
-                except BaseException as exc:  # re-raised in the caller's thread
-                    self._error = exc
+            if self._error is not None:
+                continue  # drain, so the producer never blocks on a full queue
+            try:
+                self._write(run)
+            except BaseException as exc:  # re-raised in the caller's thread
+                self._error = exc
 
     def _raise_if_failed(self) -> None:
         if self._error is not None:

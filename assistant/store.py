@@ -288,22 +288,25 @@ class Store:
                 )
 
     @_guarded
-    def register(self, record: DocumentRecord) -> None:
-        """Record a document as complete; called only after all its passages are stored."""
+    def register(self, *records: DocumentRecord) -> None:
+        """Record documents as complete; called only after all their passages are stored."""
         with self._writing():
             self.documents.upsert(
-                ids=[record.doc_id],
-                embeddings=[[0.0]],
-                documents=[record.title],
-                metadatas=[record_meta(record)],
+                ids=[r.doc_id for r in records],
+                embeddings=[[0.0]] * len(records),
+                documents=[r.title for r in records],
+                metadatas=[record_meta(r) for r in records],
             )
 
-    @_guarded
     def remove_document(self, doc_id: str) -> None:
+        self.remove_documents([doc_id])
+
+    @_guarded
+    def remove_documents(self, doc_ids: list[str]) -> None:
         # Registry first: a crash between the two leaves orphans, which repair() removes.
         with self._writing():
-            self.documents.delete(ids=[doc_id])
-            self.passages.delete(where={"doc_id": doc_id})
+            self.documents.delete(ids=doc_ids)
+            self.passages.delete(where={"doc_id": {"$in": doc_ids}})
 
     @_guarded
     def repair(self) -> int:

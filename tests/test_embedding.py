@@ -92,23 +92,24 @@ def test_runs_keep_each_items_vectors_and_fill_calls(embedder):
     assert calls[0] < 8, "the first run starts the model early"
 
 
-def test_background_writer_writes_in_order_and_reports_failures():
+def test_background_writer_writes_each_run_in_order_and_reports_failures():
     from assistant.pipeline import BackgroundWriter
 
     written, threads = [], set()
 
-    def write(item, vectors):
+    def write(run):
         threads.add(threading.current_thread().name)
-        written.append((item, vectors.shape))
+        written.append([(item, vectors.shape) for item, vectors in run])
 
     with BackgroundWriter(write, name="test-writer") as writer:
         for start in range(0, 10, 3):
             writer.put([(i, np.zeros((i, 3))) for i in range(start, min(10, start + 3))])
-    assert written == [(i, (i, 3)) for i in range(10)]
+    assert [len(run) for run in written] == [3, 3, 3, 1], "one write per run"
+    assert [pair for run in written for pair in run] == [(i, (i, 3)) for i in range(10)]
     assert threads == {"test-writer"}
 
-    def failing(item, vectors):
-        if item == 2:
+    def failing(run):
+        if run[0][0] == 2:
             raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"), BackgroundWriter(failing) as writer:

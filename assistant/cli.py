@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:
         from .filters import FilterError
-        from .ingest import IngestBusy
+        from .locks import IngestBusy
         from .store import IndexUnavailable
 
         if isinstance(exc, IndexUnavailable | IngestBusy | FilterError):

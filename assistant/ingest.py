@@ -1,14 +1,13 @@
 """Ingest: files -> cleaned documents -> passages -> vectors -> the store, incrementally.
 
-Order of writes makes the index crash-safe: a document's old passages are deleted, its new
-passages added, and only then is it registered. On the next run `Store.repair()` deletes any
-passages of unregistered documents, and a changed or unregistered file is simply ingested again.
+Order of writes makes the index crash-safe: for each run of documents embedded together, their
+old passages are deleted, their new passages added, and only then are they registered. On the
+next run `Store.repair()` deletes any passages of unregistered documents, and a changed or
+unregistered file is simply ingested again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,18 +25,15 @@ from .documents import (
     read_document,
 )
 from .embedding import Embedder
+from .locks import ingest_lock
 from .passages import Passage, passages_of
 from .pipeline import BackgroundWriter, embed_in_runs, read_ahead
 from .records import DocumentRecord
 from .retrieval import ensure_keyword_index
 from .settings import Settings
-from .store import IndexUnavailable, Store
+from .store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
-
-
-class IngestBusy(Exception):
-    """Another ingest holds the index lock."""
 
 
 @dataclass
@@ -95,38 +91,6 @@ class Prepared:
 Progress = Callable[[str, int], None]  # (file name, passages) after each file
 
 
-@contextlib.contextmanager
-def ingest_lock(index_dir: Path) -> Iterator[None]:
-    """One ingest per index at a time; a second one fails fast with a clear message."""
-    import fcntl
-
-    path = index_dir / "ingest.lock"
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a+")
-    except OSError as exc:
-        raise IndexUnavailable(
-            f"cannot use the index folder {index_dir}: {exc.strerror or exc}"
-        ) from exc
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise IngestBusy(
-                f"another ingest ({holder}) is writing to {index_dir}; wait for it to finish"
-            ) from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def ingest(
     roots: list[Path],
     *,
@@ -140,7 +104,7 @@ def ingest(
     """Bring the index in step with the files under `roots`. Never raises for one bad file."""
     started = time.perf_counter()
     report = IngestReport()
-    with ingest_lock(settings.index_dir):
+    with ingest_lock(settings):
         report.repaired = store.repair()
         found, skipped = discover(roots)
         report.skipped.extend(skipped)
@@ -339,7 +303,7 @@ class RemoveReport:
 def remove(paths: list[str], *, settings: Settings, store: Store) -> RemoveReport:
     """Remove the named documents (by path as given to ingest, or by indexed source)."""
     report = RemoveReport()
-    with ingest_lock(settings.index_dir):
+    with ingest_lock(settings):
         records = store.records()
         for path in paths:
             matches = matching_records(path, records)
@@ -385,6 +349,6 @@ def reset_index(settings: Settings) -> None:
     from .retrieval import keyword_folder
     from .store import destroy_index
 
-    with ingest_lock(settings.index_dir):
+    with ingest_lock(settings):
         destroy_index(settings)
         shutil.rmtree(keyword_folder(settings), ignore_errors=True)

@@ -1,7 +1,7 @@
 """The Chroma store: passages with their vectors, and a registry of indexed documents.
 
-This is the only module that imports chromadb. Embedded (`PersistentClient` in the index folder)
-by default, or a Chroma server when `Settings.chroma_url` is set; both behave the same.
+Embedded (`PersistentClient` in the index folder) by default, or a Chroma server when
+`Settings.chroma_url` is set; both behave the same. Connections are made in chroma.py.
 """
 
 from __future__ import annotations
@@ -19,6 +19,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .chroma import (
+    IndexUnavailable,
+    client,
+    delete_collections,
+    forget_cached_system,
+    is_storage_error,
+    unavailable,
+)
 from .passages import Passage
 from .records import DocumentRecord, passage_from, passage_meta, record_from, record_meta
 from .settings import Settings
@@ -31,36 +39,10 @@ _WRITING = "writing"  # set while a write is under way; left set by a writer tha
 _PAGE = 2000  # records per get() call when scanning, to keep memory bounded
 
 
-class IndexUnavailable(Exception):
-    """The index folder or server cannot be used; the message says what to do."""
-
-
 @dataclass(frozen=True)
 class StoredHit:
     passage: Passage
     score: float  # cosine similarity
-
-
-def _client(settings: Settings, *, fresh: bool = False):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or 8000,
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    path = str(settings.index_dir / "chroma")
-    if fresh:
-        _forget_cached_system(path)
-    return chromadb.PersistentClient(path=path, settings=chroma_settings)
 
 
 def _replaced(opened: tuple[int, int] | None, now: tuple[int, int] | None) -> bool:
@@ -68,59 +50,27 @@ def _replaced(opened: tuple[int, int] | None, now: tuple[int, int] | None) -> bo
     return opened is not None and now is not None and opened != now
 
 
-def _forget_cached_system(path: str) -> None:
-    # Chroma keeps one embedded instance per folder for the whole process, and its vector index
-    # never sees passages that another process (an ingest) added after it was loaded. Dropping
-    # the cache entry -- without stopping the instance, which other Store objects may still
-    # use -- makes the next client load the folder afresh.
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient._identifier_to_system.pop(path, None)
-    SharedSystemClient._identifier_to_refcount.pop(path, None)
-
-
-def _unavailable(settings: Settings, exc: BaseException) -> IndexUnavailable:
-    where = settings.chroma_url or settings.index_dir
-    return IndexUnavailable(
-        f"cannot use the index at {where} ({exc.__class__.__name__}: {str(exc)[:300]}). "
-        "If the folder is damaged or from an incompatible version, run "
-        "`assistant ingest --rebuild PATH...` to build it afresh."
-    )
-
-
-_STORAGE_MODULES = {"chromadb", "pyo3_runtime", "httpx", "httpcore", "sqlite3"}
-
-
-def _is_storage_error(exc: BaseException) -> bool:
-    """Raised by the index itself (Chroma, its Rust core's panics, the disk, the network), as
-    opposed to a bug in our own arguments, which should surface as it is."""
-    if isinstance(exc, IndexUnavailable | KeyboardInterrupt | SystemExit | GeneratorExit):
-        return False
-    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in _STORAGE_MODULES
-
-
 def _guarded(method):
     """Chroma raises many types (and Rust panics) for a damaged index: turn them into one.
 
-    A local index that fails is reloaded from disk and the call retried once: another process
-    may have rebuilt the folder under this one's feet (all our writes are idempotent)."""
+    An index that fails is opened again and the call retried once (all our writes are
+    idempotent): another process may have rebuilt the local folder under this one's feet, or
+    another machine rebuilt the server's collections, which then have new ids."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except BaseException as exc:  # pyo3's PanicException is not an Exception
-            if not _is_storage_error(exc):
+            if not is_storage_error(exc):
                 raise
-            if self.settings.chroma_url:
-                raise _unavailable(self.settings, exc) from exc
         self._open(fresh=True)
         try:
             return method(self, *args, **kwargs)
         except BaseException as exc:
-            if not _is_storage_error(exc):
+            if not is_storage_error(exc):
                 raise
-            raise _unavailable(self.settings, exc) from exc
+            raise unavailable(self.settings, exc) from exc
 
     return wrapper
 
@@ -182,7 +132,7 @@ class Store:
                     state.stamp = ""  # unknown until a stamp taken before loading: reload again
                 if fresh:
                     state.generation = next(_GENERATIONS)
-                self._client = _client(self.settings, fresh=fresh)
+                self._client = client(self.settings, fresh=fresh)
                 self._generation = state.generation
                 if fresh or state.database is None:
                     state.database = database or self._database_file()
@@ -198,7 +148,7 @@ class Store:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # a damaged or foreign folder; Rust panics included
-            raise _unavailable(self.settings, exc) from exc
+            raise unavailable(self.settings, exc) from exc
 
     def _database_file(self) -> tuple[int, int] | None:
         """Which file the embedded database is: `ingest --rebuild` in another process deletes
@@ -425,17 +375,11 @@ class Store:
 def destroy_index(settings: Settings) -> None:
     """Delete the stored passages and registry, however damaged, so they can be built afresh."""
     if settings.chroma_url:
-        try:
-            client = _client(settings)
-            for name in (settings.collection, settings.collection + _DOCS_SUFFIX):
-                with contextlib.suppress(Exception):  # already gone
-                    client.delete_collection(name)
-        except Exception as exc:
-            raise _unavailable(settings, exc) from exc
+        delete_collections(settings, [settings.collection, settings.collection + _DOCS_SUFFIX])
         return
     path = settings.index_dir / "chroma"
     with _LOADED_LOCK:
-        _forget_cached_system(str(path))
+        forget_cached_system(str(path))
         _LOADED.pop(str(path), None)  # Stores still open here reload on their next query
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)

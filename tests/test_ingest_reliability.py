@@ -20,8 +20,9 @@ import pytest
 from conftest import copy_corpus
 
 from assistant.embedding import Embedder
-from assistant.ingest import IngestBusy, ingest, ingest_lock
+from assistant.ingest import ingest
 from assistant.keyword import KeywordIndex
+from assistant.locks import IngestBusy, ingest_lock
 from assistant.retrieval import Retriever, keyword_folder
 from assistant.settings import Settings
 from assistant.store import IndexUnavailable, Store
@@ -345,7 +346,7 @@ def test_second_ingest_stops_and_queries_keep_working_during_an_ingest(tmp_path,
         assert second.returncode == 1
         assert "another ingest" in second.stderr and f"pid {os.getpid()}" in second.stderr
         assert "Traceback" not in second.stderr
-        with pytest.raises(IngestBusy), ingest_lock(index):
+        with pytest.raises(IngestBusy), ingest_lock(settings_for(index)):
             pass
 
         ask = cli(

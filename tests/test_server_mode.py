@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -171,6 +172,62 @@ def test_removal_on_the_server(chroma_url, folder, tmp_path):
     hits = assistant.retriever.search(QUESTION, k=20)
     assert hits and {h.passage.source for h in hits} == {NORFOLK}
     assert not assistant.ask(QUESTION, where=parse_where(["council=Kent"])).citations
+
+
+def test_other_machines_follow_a_rebuild_of_the_server_index(chroma_url, folder, tmp_path):
+    """`ingest --rebuild` on one machine deletes and recreates the server's collections (new
+    ids): another machine's open assistant must go on answering, not fail on the old ids."""
+    from assistant.engine import Assistant
+    from assistant.ingest import reset_index
+
+    first = Assistant(_settings(tmp_path / "machine-d", chroma_url, "rebuilt"))
+    assert first.ingest([folder]).files_indexed == 2
+    other = Assistant(_settings(tmp_path / "machine-e", chroma_url, "rebuilt"))
+    assert other.ask(QUESTION).citations
+
+    reset_index(first.settings)
+    rebuilt = Assistant(first.settings)
+    assert rebuilt.ingest([folder / KENT]).files_indexed == 1
+    time.sleep(2.1)  # the retriever re-checks the store's stamp at most every 2 seconds
+    assert [r.source for r in other.sources()] == [KENT]
+    answer = other.ask(QUESTION)
+    assert answer.citations and {c.source for c in answer.citations} == {KENT}
+
+
+def test_ingests_from_two_machines_take_turns(chroma_url, folder, tmp_path):
+    """The local file lock cannot see another machine: the server holds a lease too."""
+    from assistant.engine import Assistant
+    from assistant.locks import IngestBusy, ingest_lock
+
+    first = _settings(tmp_path / "machine-f", chroma_url, "turns")
+    second = Assistant(_settings(tmp_path / "machine-g", chroma_url, "turns"))
+    with ingest_lock(first):
+        with pytest.raises(IngestBusy, match=rf"pid {os.getpid()} on .*{re.escape(chroma_url)}"):
+            second.ingest([folder])
+        assert not second.sources(), "the refused ingest wrote nothing"
+    assert second.ingest([folder]).files_indexed == 2, "the lease is released on exit"
+
+
+def test_a_lease_left_by_a_killed_ingest_is_taken_over_and_a_live_one_renewed(chroma_url, tmp_path):
+    from assistant.chroma import LeaseRecord
+    from assistant.locks import ingest_lock, server_lease
+
+    settings = _settings(tmp_path / "machine-h", chroma_url, "stale")
+    record = LeaseRecord(settings, "stale__ingest_lease")
+    assert record.claim("pid 1 on a-machine-that-died")
+    record._client.get_collection(record.name).modify(
+        metadata={"holder": "pid 1 on a-machine-that-died", "beat": time.time() - 3600}
+    )
+    with ingest_lock(settings):
+        assert f"pid {os.getpid()}" in record.read()["holder"]
+    assert record.read() is None
+
+    with server_lease(settings, name="renewed", beat_s=0.2):
+        lease = LeaseRecord(settings, "renewed")
+        first = lease.read()["beat"]
+        time.sleep(1.0)
+        assert lease.read()["beat"] > first
+    assert lease.read() is None
 
 
 def test_cli_switches_to_the_server_from_the_environment(chroma_url, served, tmp_path):

@@ -29,7 +29,7 @@ from assistant.citations import Answer, Citation  # noqa: E402
 from assistant.documents import SUPPORTED  # noqa: E402
 from assistant.engine import Assistant, Turn  # noqa: E402
 from assistant.filters import Filter, FilterError  # noqa: E402
-from assistant.ingest import IngestBusy  # noqa: E402
+from assistant.locks import IngestBusy  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.store import DocumentRecord, IndexUnavailable  # noqa: E402
 from ui import insights, render  # noqa: E402

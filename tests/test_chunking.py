@@ -89,6 +89,27 @@ def test_acronym_definitions_are_found_and_expanded():
     assert expansions_for("Personal advisers (PAs) are kind.", definitions) == ""
 
 
+def test_acronym_definitions_at_the_edges():
+    text = (
+        "(IRO) alone. Children who are looked after in the city meet independent reviewing "
+        "officers (IROs) often, then a (B) and the local authority designated officer(LADO) "
+        "and care leavers (CL)."
+    )
+    # The long form is found among the seven words before the bracket; "(B)" is too short,
+    # "officer(LADO)" has no space before its bracket, and "(IRO)" opens the text.
+    assert find_definitions(text) == {
+        "IROs": "independent reviewing officers",
+        "CL": "care leavers",
+    }
+
+
+def test_normalise_drops_control_and_format_characters_but_keeps_lines():
+    from assistant.cleaning import normalise
+
+    text = "Soft\u00adhyphen\x07 bell\u200b zero\ufeffwidth\r\nnext\tline\u00a0nbsp\x00"
+    assert normalise(text) == "Softhyphen bell zerowidth\nnext line nbsp"  # tabs: spaces
+
+
 def test_reciprocal_rank_fusion_rewards_agreement():
     fused = reciprocal_rank_fusion(
         {

@@ -279,9 +279,9 @@ def _prune(
         report.notes.append(f"--prune skipped: {', '.join(missing)} not found; nothing removed")
         return 0
     present = {f.source for f in found}
-    gone = [r for source, r in records.items() if source not in present]
-    for record in gone:
-        store.remove_document(record.doc_id)
+    gone = [r.doc_id for source, r in records.items() if source not in present]
+    if gone:
+        store.remove_documents(gone)
     return len(gone)
 
 
@@ -304,16 +304,16 @@ def remove(paths: list[str], *, settings: Settings, store: Store) -> RemoveRepor
     """Remove the named documents (by path as given to ingest, or by indexed source)."""
     report = RemoveReport()
     with ingest_lock(settings):
-        records = store.records()
+        records, doomed = store.records(), []
         for path in paths:
             matches = matching_records(path, records)
             if not matches:
                 report.missing.append(path)
-            for record in matches:
-                store.remove_document(record.doc_id)
-                report.removed.append(record.source)
+            doomed.extend(matches)
             records = [r for r in records if r not in matches]
-        if report.removed:
+        if doomed:
+            store.remove_documents([r.doc_id for r in doomed])
+            report.removed = [r.source for r in doomed]
             ensure_keyword_index(settings, store)
     return report
 

@@ -248,15 +248,15 @@ class Store:
                 metadatas=[record_meta(r) for r in records],
             )
 
-    def remove_document(self, doc_id: str) -> None:
-        self.remove_documents([doc_id])
-
     @_guarded
     def remove_documents(self, doc_ids: list[str]) -> None:
         # Registry first: a crash between the two leaves orphans, which repair() removes.
         with self._writing():
             self.documents.delete(ids=doc_ids)
-            self.passages.delete(where={"doc_id": {"$in": doc_ids}})
+            self._delete_passages_of(doc_ids)
+
+    def _delete_passages_of(self, doc_ids: list[str]) -> None:
+        self.passages.delete(where={"doc_id": {"$in": doc_ids}})
 
     @_guarded
     def repair(self) -> int:
@@ -268,8 +268,8 @@ class Store:
             orphans.update(m["doc_id"] for m in metas if m["doc_id"] not in known)
         if orphans or (self._registry().metadata or {}).get(_WRITING):
             with self._writing():
-                for doc_id in orphans:
-                    self.passages.delete(where={"doc_id": doc_id})
+                if orphans:
+                    self._delete_passages_of(sorted(orphans))
         return len(orphans)
 
     # --- reading -----------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_stamp_moves_with_every_write_and_leaves_the_passages_metadata_alone(tmp
     stamps.append(store.stamp())
     store.add(_passages("doc"), _vectors(3) * -1)  # the same ids again: no count changes
     stamps.append(store.stamp())
-    store.remove_document("doc")
+    store.remove_documents(["doc"])
     stamps.append(store.stamp())
     assert len(set(stamps)) == len(stamps), stamps
     assert store.stamp() == stamps[-1], "a stamp moves only with writes"

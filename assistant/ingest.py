@@ -186,8 +186,8 @@ def _embed_and_store(
 
     def write(run: list[tuple[Prepared, np.ndarray]]) -> None:
         _store_run(run, report=report, store=store, records=records)
-        for item, _ in run:
-            if progress:
+        if progress:
+            for item, _ in run:
                 progress(item.found.source, len(item.passages))
 
     run = settings.embed_batch * 32
@@ -217,7 +217,13 @@ def _store_run(
 ) -> None:
     """Store a run of documents in three writes, in the crash-safe order: old versions out,
     all passages in, then every document registered."""
-    ready = [(item, vectors) for item, vectors in run if _storable(item, report)]
+    ready = []
+    for item, vectors in run:
+        skipped = _why_skipped(item)
+        if skipped is None:
+            ready.append((item, vectors))
+        else:
+            report.skipped.append(skipped)
     if not ready:
         return
     replaced = [records[i.document.source].doc_id for i, _ in ready if i.document.source in records]
@@ -231,14 +237,10 @@ def _store_run(
         report.passages += len(item.passages)
 
 
-def _storable(item: Prepared, report: IngestReport) -> bool:
-    if item.skipped is not None:
-        report.skipped.append(item.skipped)
-        return False
-    if not item.passages:
-        report.skipped.append(Skipped(item.document.source, "no text found in the file"))
-        return False
-    return True
+def _why_skipped(item: Prepared) -> Skipped | None:
+    if item.skipped is None and not item.passages:
+        return Skipped(item.document.source, "no text found in the file")
+    return item.skipped
 
 
 def _record_of(document: Document, passages: list[Passage]) -> DocumentRecord:

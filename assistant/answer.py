@@ -10,18 +10,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .chunking import Span
 from .citations import Answer, Citation
-from .questions import answers_quantity, asks_quantity, in_scope, named_kinds, terms, topic_of
+from .intent import QueryIntent, admits, holds_quantity
+from .passages import Unit
 from .retrieval import Hit
+from .sentences import Span
+from .text import terms
 
 NOT_FOUND = "The indexed documents do not appear to answer this question."
-# Questions that ask across councils or over time: the answer should draw on several documents.
-_SPANNING = re.compile(
-    r"\b(compare|comparison|which (councils|authorities|local authorities|areas)|across|between"
-    r"|since|change[ds]?|improved?|over time|both|each|common|differ)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -31,6 +27,7 @@ class Candidate:
     hit: Hit
     span: Span  # page offsets
     text: str
+    kind: str = "sentence"  # the unit's kind: sentence, item or judgement
     lexical: float = 0.0
     similarity: float = 0.0
     score: float = 0.0
@@ -68,11 +65,15 @@ def candidates(hits: list[Hit], *, limit: int) -> list[Candidate]:
     out = []
     for hit in hits[:limit]:
         passage = hit.passage
-        for span in passage.sentences():
-            text = passage.text[span.start - passage.start : span.end - passage.start]
-            if is_statement(text):
-                out.append(Candidate(hit, span, text))
+        for unit in passage.quotable():
+            text = passage.unit_text(unit)
+            if unit.kind != "sentence" or is_statement(text):
+                out.append(_candidate(hit, unit, text))
     return out
+
+
+def _candidate(hit: Hit, unit: Unit, text: str) -> Candidate:
+    return Candidate(hit, unit.span, text, kind=unit.kind)
 
 
 def lexical_scores(question: str, cands: list[Candidate]) -> list[Candidate]:
@@ -81,7 +82,7 @@ def lexical_scores(question: str, cands: list[Candidate]) -> list[Candidate]:
     wanted = set(terms(question))
     if not wanted or not cands:
         return cands
-    bags = [set(terms(c.text + " " + str(c.hit.passage.fields.get("aka", "")))) for c in cands]
+    bags = [set(terms(c.text + " " + c.hit.passage.aka)) for c in cands]
     n = len(bags)
     idf = {t: math.log(1 + n / (1 + sum(t in b for b in bags))) for t in wanted}
     total = sum(idf.values()) or 1.0
@@ -92,7 +93,7 @@ def lexical_scores(question: str, cands: list[Candidate]) -> list[Candidate]:
 
 
 def score(
-    question: str, cands: list[Candidate], *, embed: Callable, policy: AnswerPolicy
+    question: str, topic: str, cands: list[Candidate], *, embed: Callable, policy: AnswerPolicy
 ) -> list[Candidate]:
     """Shortlist by a cheap lexical + passage score, then rank by embedding similarity.
 
@@ -101,7 +102,6 @@ def score(
     better of the two: "Norfolk's October 2019 focused visit" should not make a sentence that
     merely names Norfolk look like an answer.
     """
-    topic = topic_of(question)
     cheap = sorted(
         lexical_scores(topic, cands),
         key=lambda c: -(c.lexical + policy.passage_weight * 2 * c.hit.similarity),
@@ -186,7 +186,12 @@ def _merge_adjacent(cands: list[Candidate]) -> list[Candidate]:
 
 def _citation(number: int, cand: Candidate) -> Citation:
     return Citation.of(
-        cand.hit.passage, number=number, score=cand.score, start=cand.span.start, end=cand.span.end
+        cand.hit.passage,
+        number=number,
+        score=cand.score,
+        start=cand.span.start,
+        end=cand.span.end,
+        unit=cand.kind,
     )
 
 
@@ -198,12 +203,11 @@ def related_passages(hits: list[Hit], *, limit: int = 3) -> list[Citation]:
 
 
 def build_answer(
-    question: str,
+    intent: QueryIntent,
     hits: list[Hit],
     *,
     embed: Callable,
     policy: AnswerPolicy,
-    scope=None,
     unknown: list[str] | None = None,
 ) -> Answer:
     """Select sentences that answer, or decline and show the closest passages as related.
@@ -211,14 +215,14 @@ def build_answer(
     Declines when the question names something no document mentions (`unknown`), when no
     passage is close enough, or when no passage fits the councils/years the question names.
     """
+    question = intent.question
     declined = Answer(question, False, NOT_FOUND, [], related_passages(hits))
     if unknown or not hits or max(h.similarity for h in hits) < policy.min_passage_similarity:
         return declined
-    kinds = named_kinds(question)
-    fitting = [h for h in hits if in_scope(h.passage, scope, kinds=kinds)]
+    fitting = [h for h in hits if admits(intent, h.passage.meta, h.passage.text)]
     cands = candidates(fitting, limit=policy.passages)
-    if asks_quantity(question):
-        cands = [c for c in cands if answers_quantity(question, c.text)]
-    scored = score(question, cands, embed=embed, policy=policy)
-    chosen = select(scored, policy=policy, spanning=bool(_SPANNING.search(question)))
+    if intent.quantity:
+        cands = [c for c in cands if holds_quantity(intent.quantity, c.text)]
+    scored = score(question, intent.topic, cands, embed=embed, policy=policy)
+    chosen = select(scored, policy=policy, spanning=intent.spans_documents)
     return compose(question, chosen) if chosen else declined

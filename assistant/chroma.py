@@ -16,6 +16,23 @@ class IndexUnavailable(Exception):
     """The index folder or server cannot be used; the message says what to do."""
 
 
+class IndexMissing(IndexUnavailable):
+    """No index where the settings point: only `ingest` creates one."""
+
+
+def missing(settings: Settings) -> IndexMissing:
+    if settings.chroma_url:
+        where = f"collection '{settings.collection}' on {settings.chroma_url}"
+    else:
+        where = f"index at {settings.index_dir}"
+    return IndexMissing(f"no {where} — run `assistant ingest FOLDER` first")
+
+
+def database_path(settings: Settings):
+    """The embedded index's database file (its presence means an index was made there)."""
+    return settings.index_dir / "chroma" / "chroma.sqlite3"
+
+
 def client(settings: Settings, *, fresh: bool = False):
     """A client for the configured index; `fresh` loads an embedded folder from disk again."""
     import chromadb

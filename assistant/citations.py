@@ -1,8 +1,11 @@
-"""Citations: the verbatim quote, its excerpt and offsets, in the JSON shape the CLI promises."""
+"""Citations and answers: the verbatim quote, its excerpt and offsets, in the JSON shape the CLI
+promises."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
+
+from .meta import DocumentMeta
 
 
 @dataclass(frozen=True)
@@ -12,7 +15,6 @@ class Citation:
 
     id: int
     source: str
-    title: str
     page: int | None
     quote: str
     excerpt: str
@@ -21,20 +23,34 @@ class Citation:
     score: float
     doc_id: str = ""
     excerpt_start: int = 0  # offset of the excerpt in the same text, to place the quote in it
-    fields: dict = field(default_factory=dict)
+    meta: DocumentMeta = field(default_factory=DocumentMeta, compare=False)
+    section: tuple[str, ...] = ()
+    unit: str = "sentence"  # what is quoted: sentence(s), item, judgement, or a whole passage
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
 
     @classmethod
     def of(
-        cls, passage, *, number: int, score: float, start: int | None = None, end: int | None = None
+        cls,
+        passage,
+        *,
+        number: int,
+        score: float,
+        start: int | None = None,
+        end: int | None = None,
+        unit: str | None = None,
     ) -> Citation:
         """Cite `passage` (a `passages.Passage`): the quote is its text from `start` to `end`
         (page offsets; the whole passage when not given) and the excerpt is the passage."""
+        if unit is None:
+            unit = "passage" if start is None and end is None else "sentence"
         start = passage.start if start is None else start
         end = passage.end if end is None else end
         return cls(
             id=number,
             source=passage.source,
-            title=passage.title,
             page=passage.page,
             quote=passage.text[start - passage.start : end - passage.start],
             excerpt=passage.text,
@@ -43,13 +59,31 @@ class Citation:
             score=score,
             doc_id=passage.doc_id,
             excerpt_start=passage.start,
-            fields=dict(passage.fields),
+            meta=passage.meta,
+            section=passage.section,
+            unit=unit,
         )
 
+    def renumbered(self, number: int) -> Citation:
+        return replace(self, id=number)
+
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["score"] = round(self.score, 4)
-        return data
+        return {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "page": self.page,
+            "quote": self.quote,
+            "excerpt": self.excerpt,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+            "doc_id": self.doc_id,
+            "excerpt_start": self.excerpt_start,
+            "section": list(self.section),
+            "unit": self.unit,
+            "fields": self.meta.filter_fields(),
+        }
 
     @property
     def quote_in_excerpt(self) -> tuple[int, int]:
@@ -57,10 +91,26 @@ class Citation:
         start = self.start - self.excerpt_start
         return start, start + len(self.quote)
 
+    def location(self) -> str:
+        """Title (file, page N): where the quote is, for a reference list."""
+        page = f", page {self.page}" if self.page else ""
+        return f"{self.title or self.source} ({self.source}{page})"
+
     def reference(self) -> str:
         """One line for a reference list: document, page, and the verbatim quote."""
-        page = f", page {self.page}" if self.page else ""
-        return f"[{self.id}] {self.title} ({self.source}{page}): \u201c{self.quote}\u201d"
+        quote = " ".join(self.quote.split())
+        return f"[{self.id}] {self.location()}: \u201c{quote}\u201d"
+
+
+@dataclass(frozen=True)
+class Decline:
+    """Why the assistant did not answer: a named rule and the sentence shown to the reader."""
+
+    rule: str  # e.g. "unknown_council", "no_quantity", "not_similar"
+    message: str
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "message": self.message}
 
 
 @dataclass
@@ -71,6 +121,9 @@ class Answer:
     citations: list[Citation]
     related: list[Citation]
     seconds: float = 0.0
+    shape: str = ""  # the kind of answer given: list, judgement, timeline, compare, ...
+    declined: Decline | None = None  # set when `answered` is false
+    notes: list[str] = field(default_factory=list)  # e.g. "Surrey is not in the index"
 
     def to_json(self) -> dict:
         return {
@@ -80,4 +133,7 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "related": [c.to_json() for c in self.related],
             "seconds": round(self.seconds, 4),
+            "shape": self.shape,
+            "declined": self.declined.to_json() if self.declined else None,
+            "notes": list(self.notes),
         }

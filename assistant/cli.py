@@ -1,26 +1,20 @@
-"""Command line: `assistant ingest | ask | sources | remove | eval`. Heavy libraries load late."""
+"""Command line: `assistant ingest | ask | sources | remove | timeline | compare | eval`.
+
+Heavy libraries load late, inside the command that needs them. Every error a user can cause (a
+bad setting, a missing or damaged index, a filter that cannot be read, a busy index) ends in one
+line on stderr and exit status 1, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+from .process import offline_environment
 
-
-def offline_environment() -> None:
-    """Nothing may download at run time: pin the Hugging Face stack offline, telemetry off."""
-    for name, value in {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "HF_DATASETS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "TOKENIZERS_PARALLELISM": "false",
-    }.items():
-        os.environ.setdefault(name, value)
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,35 +23,48 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cited, verbatim answers from inspection reports and scrutiny papers.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_ingest, _ask, _sources, _remove, _timeline, _compare, _eval):
+        _common(add(sub))
+    return parser
 
-    def common(p):
-        p.add_argument(
-            "--index", type=Path, help="index folder (default: ./index or $ASSISTANT_INDEX)"
-        )
-        p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", type=Path, help="index folder (default: ./index or $ASSISTANT_INDEX)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _where(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022"
+    )
+
+
+def _ingest(sub):
     p = sub.add_parser("ingest", help="index files and folders (incremental)")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument(
         "--prune", action="store_true", help="remove indexed files no longer under PATHs"
     )
     p.add_argument("--rebuild", action="store_true", help="delete the index and build it afresh")
-    common(p)
+    return p
 
+
+def _ask(sub):
     p = sub.add_parser("ask", help="answer a question with cited passages")
     p.add_argument("question", nargs="?")
     p.add_argument(
         "-f", "--file", type=Path, help="one question per line; one JSON answer per line"
     )
-    p.add_argument("-k", type=int, default=12, help="passages to retrieve (default 12)")
-    p.add_argument(
-        "--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022"
-    )
-    common(p)
+    p.add_argument("-k", type=int, help="passages to retrieve (default: the answer policy's, 12)")
+    _where(p)
+    return p
 
-    p = sub.add_parser("sources", help="list the indexed documents")
-    common(p)
 
+def _sources(sub):
+    return sub.add_parser("sources", help="list the indexed documents")
+
+
+def _remove(sub):
     p = sub.add_parser("remove", help="remove documents from the index (the files are untouched)")
     p.add_argument(
         "paths",
@@ -65,24 +72,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a file as given to ingest, its indexed source, or a folder of them",
     )
-    common(p)
+    return p
 
+
+def _timeline(sub):
     p = sub.add_parser("timeline", help="a council's documents by date, with their judgements")
     p.add_argument("council", help="any spelling: Kent, 'Kent County Council'")
-    common(p)
+    return p
 
+
+def _compare(sub):
     p = sub.add_parser("compare", help="each council's best cited finding on a topic")
     p.add_argument("topic")
     p.add_argument("--by", choices=["council", "document"], default="council")
-    p.add_argument(
-        "--where", action="append", metavar="FIELD=VALUE", help="filter, e.g. year>=2022"
-    )
     p.add_argument("-k", type=int, default=4, help="passages searched per council (default 4)")
-    common(p)
+    _where(p)
+    return p
 
+
+def _eval(sub):
     p = sub.add_parser("eval", help="score answers against a JSON-lines question set")
     p.add_argument("questions", type=Path, help="JSON lines: id, question, answerable, quotes...")
-    p.add_argument("-k", type=int, default=12, help="passages to retrieve (default 12, as ask)")
+    p.add_argument("-k", type=int, help="passages to retrieve (default: as ask)")
     p.add_argument(
         "--baseline",
         action="append",
@@ -91,16 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also score a plain top-k baseline, side by side (repeatable)",
     )
     p.add_argument("--baseline-k", type=int, help="passages a baseline cites (default: -k)")
-    common(p)
-    return parser
+    return p
 
 
 def main(argv: list[str] | None = None) -> int:
     offline_environment()
     args = build_parser().parse_args(argv)
-    from .settings import Settings
-
-    settings = Settings.from_env(index_dir=args.index)
     handler = {
         "ingest": cmd_ingest,
         "ask": cmd_ask,
@@ -111,25 +118,38 @@ def main(argv: list[str] | None = None) -> int:
         "compare": cmd_compare,
     }[args.command]
     try:
-        return handler(args, settings)
+        from .settings import Settings
+
+        return handler(args, Settings.from_env(index_dir=args.index))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        from .filters import FilterError
-        from .locks import IngestBusy
-        from .store import IndexUnavailable
-
-        if isinstance(exc, IndexUnavailable | IngestBusy | FilterError):
+        if _is_user_error(exc):
             print(f"assistant: {exc}", file=sys.stderr)
             return EXIT_FAILED
         raise
 
 
-def _assistant(settings):
+def _is_user_error(exc: Exception) -> bool:
+    from .filters import FilterError
+    from .locks import IngestBusy
+    from .settings import SettingsError
+    from .store import IndexUnavailable
+
+    return isinstance(exc, IndexUnavailable | IngestBusy | FilterError | SettingsError)
+
+
+def _assistant(settings, *, create: bool = False):
     from .engine import Assistant
 
-    return Assistant(settings)
+    return Assistant(settings, create=create)
+
+
+def _store(settings):
+    from .store import Store
+
+    return Store(settings, model_name=settings.model)
 
 
 def cmd_ingest(args, settings) -> int:
@@ -137,7 +157,7 @@ def cmd_ingest(args, settings) -> int:
         from .ingest import reset_index
 
         reset_index(settings)
-    assistant = _assistant(settings)
+    assistant = _assistant(settings, create=True)
     from tqdm import tqdm
 
     bar = tqdm(unit="file", desc="Indexing", file=sys.stderr, disable=None)
@@ -182,10 +202,8 @@ def _print_ingest(report) -> None:
 
 def cmd_remove(args, settings) -> int:
     from .ingest import remove
-    from .store import Store
 
-    store = Store(settings, model_name=settings.model)
-    report = remove([str(p) for p in args.paths], settings=settings, store=store)
+    report = remove([str(p) for p in args.paths], settings=settings, store=_store(settings))
     if args.json:
         print(
             json.dumps({"removed": report.removed, "not_found": report.missing}, ensure_ascii=False)
@@ -199,13 +217,13 @@ def cmd_remove(args, settings) -> int:
 
 
 def cmd_ask(args, settings) -> int:
+    from .canonical import canonical
     from .filters import parse_where
-    from .metadata import canonical
 
     where = parse_where(args.where, canonical=canonical)
     if not args.question and not args.file:
         print("assistant ask: give a QUESTION or -f FILE", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     questions = [args.question] if args.question else _read_questions(args.file)
     assistant = _assistant(settings)
     for question in questions:
@@ -224,6 +242,8 @@ def _read_questions(path: Path) -> list[str]:
 
 def _print_answer(answer) -> None:
     print(answer.answer)
+    for note in answer.notes:
+        print(f"({note})")
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
@@ -231,16 +251,15 @@ def _print_answer(answer) -> None:
     if answer.related:
         print("\nClosest passages (not answering):" if not answer.answered else "\nRelated:")
         for c in answer.related:
-            page = f", page {c.page}" if c.page else ""
-            print(f"  - {c.title} ({c.source}{page})")
+            print(f"  - {c.location()}")
 
 
 def cmd_sources(args, settings) -> int:
-    from .store import Store
+    from .records import record_json
 
-    records = Store(settings, model_name=settings.model).records()
+    records = _store(settings).records()
     if args.json:
-        print(json.dumps([_record_json(r) for r in records], ensure_ascii=False))
+        print(json.dumps([record_json(r) for r in records], ensure_ascii=False))
         return EXIT_OK
     for r in records:
         print(f"{r.source}\t{r.pages} pages\t{r.passages} passages\t{r.title}")
@@ -248,32 +267,18 @@ def cmd_sources(args, settings) -> int:
     return EXIT_OK
 
 
-def _record_json(r) -> dict:
-    return {
-        "source": r.source,
-        "title": r.title,
-        "kind": r.kind,
-        "pages": r.pages,
-        "passages": r.passages,
-        "sha256": r.sha256,
-        "ingested_at": r.ingested_at,
-        **r.fields,
-    }
-
-
 def cmd_timeline(args, settings) -> int:
-    from .store import Store
     from .timeline import timeline
 
-    result = timeline(Store(settings, model_name=settings.model).records(), args.council)
+    result = timeline(_store(settings).records(), args.council)
     print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.render())
     return EXIT_OK if result.entries else EXIT_FAILED
 
 
 def cmd_compare(args, settings) -> int:
+    from .canonical import canonical
     from .compare import compare
     from .filters import parse_where
-    from .metadata import canonical
 
     where = parse_where(args.where, canonical=canonical)
     result = compare(_assistant(settings), args.topic, by=args.by, where=where or None, k=args.k)
@@ -288,7 +293,7 @@ def cmd_eval(args, settings) -> int:
         questions = evaluation.load_questions(args.questions)
     except (OSError, ValueError) as exc:
         print(f"assistant eval: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     assistant = _assistant(settings)
     assistant.warm()  # model loading is not question latency
     systems = evaluation.systems_for(
@@ -296,9 +301,7 @@ def cmd_eval(args, settings) -> int:
     )
     reports = evaluation.evaluate(questions, systems)
     if args.json:
-        print(
-            json.dumps({"k": args.k, "systems": [r.to_json() for r in reports]}, ensure_ascii=False)
-        )
+        print(json.dumps(evaluation.report_json(reports, k=args.k), ensure_ascii=False))
     else:
         print(evaluation.render(reports))
     return EXIT_OK

@@ -83,28 +83,28 @@ def compare(
     rows = []
     for group, recs in _groups(records, by=by).items():
         row = _row(assistant, topic, group, recs, by=by, where=where, k=k, policy=policy)
-        council = str(recs[0].fields.get("council", ""))
+        council = recs[0].meta.council
         rows.append(replace(row, latest_grade=_latest_grade(councils.get(council, []))))
     rows.sort(key=lambda r: (r.citation is None, -r.score, r.group))
     return Comparison(topic, by, rows)
 
 
 def _latest_grade(records: list[DocumentRecord]) -> str:
-    graded = [r for r in records if r.fields.get("overall_judgement")]
+    graded = [r.meta for r in records if r.meta.overall_judgement]
     if not graded:
         return ""
-    latest = max(graded, key=lambda r: str(r.fields.get("published", "")))
-    return f"{latest.fields['overall_judgement']} ({str(latest.fields.get('published', ''))[:4]})"
+    latest = max(graded, key=lambda m: m.published)
+    return f"{latest.overall_judgement} ({latest.published[:4]})"
 
 
 def _fields(record: DocumentRecord) -> dict:
-    return {**record.fields, "doc_id": record.doc_id, "source": record.source}
+    return {**record.meta.filter_fields(), "doc_id": record.doc_id, "source": record.source}
 
 
 def _groups(records: list[DocumentRecord], *, by: str) -> dict[str, list[DocumentRecord]]:
     groups: dict[str, list[DocumentRecord]] = {}
     for record in records:
-        key = record.source if by == "document" else str(record.fields.get("council") or "")
+        key = record.source if by == "document" else record.meta.council
         if key:
             groups.setdefault(key, []).append(record)
     return groups
@@ -127,25 +127,14 @@ def _row(
     hits = assistant.retriever.search(topic, k=k, where=scoped)
     limit = min(k, policy.passages)
     scored = score(
-        topic, candidates(hits, limit=limit), embed=assistant.embedder.embed, policy=policy
+        topic, topic, candidates(hits, limit=limit), embed=assistant.embedder.embed, policy=policy
     )
     best = max(scored, key=lambda c: c.score, default=None)
     if best is None or best.score < policy.min_score:
-        latest = max(records, key=lambda r: str(r.fields.get("published", "")))
-        return Row(
-            group,
-            None,
-            latest.title,
-            str(latest.fields.get("overall_judgement", "")),
-            str(latest.fields.get("published", "")),
-        )
+        latest = max(records, key=lambda r: r.meta.published).meta
+        return Row(group, None, latest.title, latest.overall_judgement, latest.published)
     p = best.hit.passage
-    citation = Citation.of(p, number=1, score=best.score, start=best.span.start, end=best.span.end)
-    return Row(
-        group,
-        citation,
-        p.title,
-        str(p.fields.get("overall_judgement", "")),
-        str(p.fields.get("published", "")),
-        best.score,
+    citation = Citation.of(
+        p, number=1, score=best.score, start=best.span.start, end=best.span.end, unit=best.kind
     )
+    return Row(group, citation, p.title, p.meta.overall_judgement, p.meta.published, best.score)

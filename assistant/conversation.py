@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .metadata import Scope, scope_of
+from .intent import Scope, scope_of
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|also|what about|how about|so|then|but)\b"

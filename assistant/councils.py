@@ -163,3 +163,27 @@ def mentions(text: str) -> list[Mention]:
         if council is not None:
             out.append(Mention(council, m.start(), m.end(), found))
     return out
+
+
+_CONTEXT_AFTER = re.compile(
+    r"(?:[’']s)?\s*(?:County|City|Borough|Metropolitan|Council|children|local auth|"
+    r"social|services|inspection|SEND|partnership)"
+)
+
+
+def in_council_context(text: str, end: int) -> bool:
+    """Whether the words after a mention ending at `end` make it a council ("Bury Council",
+    "Reading's children's services"), for names that are also ordinary words."""
+    return bool(_CONTEXT_AFTER.match(text, end, end + 30))
+
+
+def named(text: str) -> list[str]:
+    """Canonical names of the councils `text` names, in order, each once; an ambiguous short
+    name ("Reading", "Bury") only in a council context."""
+    out: list[str] = []
+    for m in mentions(text):
+        if m.ambiguous and not in_council_context(text, m.end):
+            continue
+        if m.council.name not in out:
+            out.append(m.council.name)
+    return out

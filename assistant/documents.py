@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cleaning
+from .meta import DocumentMeta
 
 SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text"}
 _SIDECARS = (".meta.json",)
@@ -35,7 +36,7 @@ class Document:
     kind: str  # pdf, docx, html, markdown, text
     pages: list[Page]
     sha256: str = ""
-    metadata: dict[str, object] = field(default_factory=dict)
+    meta: DocumentMeta = field(default_factory=DocumentMeta)  # set at ingest (metadata.describe)
 
     @property
     def doc_id(self) -> str:
@@ -163,7 +164,7 @@ def read_document(found: FoundFile, *, max_bytes: int) -> Document:
     return Document(
         path=path,
         source=found.source,
-        title=title or _title_from_name(path),
+        title=_clean_title(title) or _title_from_name(path),
         kind=kind,
         pages=pages,
         sha256=file_sha256(path),
@@ -250,14 +251,32 @@ def _read_docx(path: Path) -> tuple[str, str, list[Page]]:
 def _read_html(path: Path) -> tuple[str, str, list[Page]]:
     import trafilatura
 
-    html = _decode(path.read_bytes(), path)
+    html = _without_code(_decode(path.read_bytes(), path))
     extracted = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, include_links=False, with_metadata=True
     )
     if extracted is None or not (extracted.text or "").strip():
         raise UnreadableDocument("no main text found in the HTML page")
     text = cleaning.clean_prose(extracted.text, web=True)
-    return extracted.title or _first_line(text), "html", [Page(None, text)]
+    return _clean_title(extracted.title or "") or _first_line(text), "html", [Page(None, text)]
+
+
+def _without_code(html: str) -> str:
+    """The page without scripts, styles and event handlers, so that no code reaches the title
+    or the text (trafilatura drops code from the body, but reads a title's text whole)."""
+    from lxml.etree import ParserError
+    from lxml_html_clean import Cleaner
+
+    cleaner = Cleaner(scripts=True, javascript=True, style=True, comments=True, page_structure=False)
+    try:
+        return cleaner.clean_html(html)
+    except (ParserError, ValueError):  # not parseable as HTML: trafilatura says so below
+        return html
+
+
+def _clean_title(title: str) -> str:
+    """A title cleaned like the text: one line, odd spaces and control characters gone."""
+    return " ".join(cleaning.normalise(title).split())
 
 
 _MARKDOWN = [

@@ -12,6 +12,7 @@ from .conversation import Turn, contextualise
 from .embedding import Embedder
 from .filters import Filter
 from .ingest import IngestReport, Progress, ingest
+from .intent import understand
 from .records import DocumentRecord
 from .retrieval import Retriever
 from .settings import Settings
@@ -21,35 +22,35 @@ from .store import Store
 class Assistant:
     """Load once, ask many times. Thread-safe for concurrent questions."""
 
-    def __init__(self, settings: Settings, *, policy: AnswerPolicy | None = None):
+    def __init__(
+        self, settings: Settings, *, policy: AnswerPolicy | None = None, create: bool = True
+    ):
+        """`create=False` opens an existing index only (IndexMissing when there is none)."""
         self.settings = settings
         self.policy = policy or AnswerPolicy()
         self.embedder = Embedder(
             settings.model, batch_size=settings.embed_batch, threads=settings.threads
         )
-        self.store = Store(settings, model_name=settings.model)
+        self.store = Store(settings, model_name=settings.model, create=create)
         self.retriever = Retriever(settings, embedder=self.embedder, store=self.store)
 
     def ask(
         self,
         question: str,
         *,
-        k: int = 12,
+        k: int | None = None,
         where: Filter | None = None,
         history: list[Turn] | None = None,
     ) -> Answer:
         """Answer `question` from the index with verbatim, cited sentences, or decline."""
         started = time.perf_counter()
+        k = k or self.policy.passages
         context = contextualise(question, history)
+        intent = understand(question, scope=context.scope)
         hits = self.retriever.search(context.query, k=k, where=where, scope=context.scope)
-        unknown = self.retriever.keyword_index().unknown_names(question)
+        unknown = unknown_names(question, self.retriever.keyword_index())
         answer = build_answer(
-            question,
-            hits,
-            embed=self.embedder.embed,
-            policy=self.policy,
-            scope=context.scope,
-            unknown=unknown,
+            intent, hits, embed=self.embedder.embed, policy=self.policy, unknown=unknown
         )
         answer.seconds = time.perf_counter() - started
         return answer
@@ -78,3 +79,15 @@ class Assistant:
         """Load the model and keyword index now rather than on the first question."""
         self.embedder.embed_query("warm up")
         self.retriever.keyword_index()
+
+
+def unknown_names(question: str, keyword_index) -> list[str]:
+    """Capitalised names in the question (not its first word) that occur in no passage at all:
+    a question about "Surrey" or "Mars" cannot be answered from an index never naming them."""
+    import re
+
+    from .text import MONTHS, STOP_WORDS
+
+    names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question.strip())
+    names = [n for n in names if n.lower() not in STOP_WORDS and n.lower() not in MONTHS]
+    return [n for n in names if not keyword_index.knows(n)] if keyword_index.ids else []

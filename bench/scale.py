@@ -83,7 +83,7 @@ def phase_limit(index: Path, sample: int) -> dict:
 
     settings = Settings.from_env({}, index_dir=index)
     texts = [
-        p.embedding_text
+        p.embedding_text(contextual=settings.contextual)
         for page in Store(settings, model_name=settings.model).iter_passages()
         for p in page
     ]
@@ -143,21 +143,20 @@ def phase_query(index: Path) -> dict:
 def phase_grow(source: Path, target: Path, scale: int) -> dict:
     """A `scale`-times store: every 1x passage and vector again under new document ids,
     written a page at a time (never all in memory), then the keyword index built."""
-    from assistant.retrieval import ensure_keyword_index
+    from assistant.keyword import ensure_keyword_index
     from assistant.settings import Settings
     from assistant.store import Store
 
     src_settings = Settings.from_env({}, index_dir=source)
     dst_settings = Settings.from_env({}, index_dir=target)
     src = Store(src_settings, model_name=src_settings.model)
-    dst = Store(dst_settings, model_name=dst_settings.model)
+    dst = Store(dst_settings, model_name=dst_settings.model, create=True)
     records = src.records()
     started = time.perf_counter()
     written = 0
     for copy in range(scale):
         written += _copy_passages(src, dst, copy)
-        for r in records:
-            dst.register(_renamed(r, copy))
+        dst.register(*(_renamed(r, copy) for r in records))
     store_s = time.perf_counter() - started
     started = time.perf_counter()
     ensure_keyword_index(dst_settings, dst)
@@ -181,7 +180,7 @@ def phase_subset(source: Path, target: Path, docs: int) -> dict:
     src_settings = Settings.from_env({}, index_dir=source)
     dst_settings = Settings.from_env({}, index_dir=target)
     src = Store(src_settings, model_name=src_settings.model)
-    dst = Store(dst_settings, model_name=dst_settings.model)
+    dst = Store(dst_settings, model_name=dst_settings.model, create=True)
     records = src.records()[:docs]
     for start in range(0, len(records), 50):
         ids = [r.doc_id for r in records[start : start + 50]]
@@ -194,8 +193,7 @@ def phase_subset(source: Path, target: Path, docs: int) -> dict:
             documents=got["documents"],
             metadatas=got["metadatas"],
         )
-    for r in records:
-        dst.register(r)
+    dst.register(*records)
     return {"documents": len(records), "passages": dst.count()}
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import offline_environment
+from assistant.process import offline_environment
 
 offline_environment()
 

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.briefing import DECLINED_NOTE, BriefingOptions, to_docx, to_markdown
 from assistant.citations import Answer, Citation
+from assistant.meta import DocumentMeta
 
 
 def _citation(number: int, quote: str, *, page: int | None = 4) -> Citation:
@@ -16,7 +17,7 @@ def _citation(number: int, quote: str, *, page: int | None = 4) -> Citation:
     return Citation(
         id=number,
         source=f"report-{number}.pdf",
-        title=f"Report <{number}> & co",
+        meta=DocumentMeta(title=f"Report <{number}> & co"),
         page=page,
         quote=quote,
         excerpt=excerpt,

@@ -1,9 +1,10 @@
 """Sentences, passages, acronyms and fusion: pure functions, tested with literals."""
 
 from assistant.acronyms import expansions_for, find_definitions
-from assistant.chunking import Span, estimate_tokens, pack_passages, split_sentences
 from assistant.cleaning import join_wrapped_lines, strip_web_boilerplate
 from assistant.fusion import Ranked, reciprocal_rank_fusion
+from assistant.passages import pack_sentences
+from assistant.sentences import Span, estimate_tokens, split_sentences
 
 
 def texts(text, spans):
@@ -38,7 +39,7 @@ def test_sentence_spans_are_exact_offsets():
 def test_passages_keep_whole_sentences_within_budget():
     sentence = "Social workers visit children regularly and know them well. "
     text = sentence * 40
-    spans = pack_passages(text, split_sentences(text), max_tokens=60)
+    spans = pack_sentences(text, max_tokens=60)
     assert len(spans) > 1
     for span in spans:
         assert span.of(text).endswith("well.")
@@ -49,7 +50,7 @@ def test_passages_keep_whole_sentences_within_budget():
 
 def test_overlong_sentence_is_cut_at_word_boundaries():
     text = " ".join(f"cell{i}" for i in range(500))
-    spans = pack_passages(text, split_sentences(text), max_tokens=50)
+    spans = pack_sentences(text, max_tokens=50)
     assert len(spans) > 5
     assert all(s.of(text).split()[0].startswith("cell") for s in spans)
 

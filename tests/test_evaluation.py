@@ -16,7 +16,6 @@ def cite(source: str, text: str, number: int = 1) -> Citation:
     return Citation(
         id=number,
         source=source,
-        title="",
         page=1,
         quote=text,
         excerpt=text,

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from assistant import cli
+from assistant.canonical import canonical
 from assistant.filters import parse_where
-from assistant.metadata import canonical
 
 QUESTIONS = [
     "management oversight of social workers' caseloads",
@@ -28,7 +28,7 @@ def _documents(assistant, where) -> set[str]:
     return {
         r.doc_id
         for r in assistant.sources()
-        if where.matches({**r.fields, "doc_id": r.doc_id, "source": r.source})
+        if where.matches({**r.meta.filter_fields(), "doc_id": r.doc_id, "source": r.source})
     }
 
 
@@ -44,7 +44,7 @@ def test_no_citation_escapes_a_filter(corpus_assistant, expressions):
         answer = corpus_assistant.ask(question, where=where)
         for c in answer.citations + answer.related:
             assert c.doc_id in allowed, (question, c.source)
-            assert where.matches(c.fields), (question, c.source, c.fields)
+            assert where.matches(c.meta.filter_fields()), (question, c.source, c.meta)
             cited += 1
     assert cited > 0
 
@@ -75,7 +75,7 @@ def test_dense_and_keyword_sides_each_respect_the_filter(corpus_assistant, expre
 @pytest.mark.slow
 def test_a_question_naming_a_council_leans_toward_it_without_a_filter(corpus_assistant):
     hits = corpus_assistant.retriever.search("How well does Shropshire support care leavers?", k=8)
-    councils = [h.passage.fields.get("council") for h in hits]
+    councils = [h.passage.meta.council for h in hits]
     assert councils.count("Shropshire") >= len(hits) // 2
     # Soft, not a filter: a question naming a council with no documents still gets answers.
     hits = corpus_assistant.retriever.search("How well does Cornwall support care leavers?", k=8)

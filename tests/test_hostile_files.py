@@ -191,7 +191,7 @@ def test_huge_file_is_refused_by_size_without_reading_it(tmp_path):
         [folder],
         settings=settings,
         embedder=Embedder(settings.model),
-        store=Store(settings, model_name=settings.model),
+        store=Store(settings, model_name=settings.model, create=True),
     )
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert [(s.path, "over the 200 MB size limit" in s.reason) for s in report.skipped] == [

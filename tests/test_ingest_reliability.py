@@ -21,9 +21,9 @@ from conftest import copy_corpus
 
 from assistant.embedding import Embedder
 from assistant.ingest import ingest
-from assistant.keyword import KeywordIndex
+from assistant.keyword import KeywordIndex, keyword_folder
 from assistant.locks import IngestBusy, ingest_lock
-from assistant.retrieval import Retriever, keyword_folder
+from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from assistant.store import IndexUnavailable, Store
 
@@ -46,7 +46,7 @@ def settings_for(index: Path) -> Settings:
 
 def run_ingest(folder: Path, index: Path, embedder: Embedder, **options):
     settings = settings_for(index)
-    store = Store(settings, model_name=settings.model)
+    store = Store(settings, model_name=settings.model, create=True)
     return ingest([folder], settings=settings, embedder=embedder, store=store, **options), store
 
 
@@ -185,7 +185,7 @@ def test_editing_a_metadata_sidecar_reingests_its_file(tmp_path, embedder):
     report, store = run_ingest(folder, tmp_path / "idx", embedder, describe=metadata.describe)
     assert (report.files_indexed, report.files_unchanged) == (1, 1)
     record = next(r for r in store.records() if r.source == "a.txt")
-    assert record.fields.get("council") == "Norfolk"
+    assert record.meta.council == "Norfolk"
 
 
 def test_prune_removes_deleted_files_but_not_when_the_folder_is_missing(tmp_path, embedder):
@@ -333,7 +333,7 @@ def test_second_ingest_stops_and_queries_keep_working_during_an_ingest(tmp_path,
         release.wait(timeout=600)  # hold the ingest (and its lock) open while we probe
 
     def writer():
-        store = Store(settings, model_name=settings.model)
+        store = Store(settings, model_name=settings.model, create=True)
         result["report"] = ingest(
             [folder], settings=settings, embedder=embedder, store=store, progress=progress
         )

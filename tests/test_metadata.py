@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, SHARED
 
-from assistant import councils, metadata
+from assistant import councils, intent, metadata
+from assistant.canonical import canonical
 from assistant.documents import FoundFile, read_document
 from assistant.filters import parse_where
+from assistant.meta import DocumentMeta
 
 POOL = SHARED / "corpus" / "ofsted-pool"
 
@@ -21,7 +23,7 @@ def _read(path: Path):
     return read_document(FoundFile(path, path.name), max_bytes=10**9)
 
 
-def _meta(name: str) -> metadata.Metadata:
+def _meta(name: str) -> DocumentMeta:
     document = _read(CORPUS / name)
     return metadata.extract("\n".join(p.text for p in document.pages), kind=document.kind)
 
@@ -56,8 +58,8 @@ def test_sif_report_2015_reads_its_own_header():
     assert (meta.published, meta.published_basis) == ("2015-10-19", "stated")
     assert (meta.inspection_start, meta.inspection_end) == ("2015-07-06", "2015-07-30")
     assert meta.overall_judgement == "Inadequate"
-    assert meta.judgements["care_leavers"] == "Inadequate"
-    assert meta.judgements["help_protection"] == "Requires improvement to be good"
+    assert meta.judgement("care_leavers") == "Inadequate"
+    assert meta.judgement("help_protection") == "Requires improvement to be good"
     assert meta.title == "Norfolk — SIF inspection, 2015"
 
 
@@ -65,14 +67,14 @@ def test_2026_report_without_an_overall_grade_records_none():
     meta = _meta("ofsted-ilacs-lancashire-2026.pdf")
     assert meta.framework == "ILACS"
     assert meta.overall_judgement == ""
-    assert set(meta.judgements) == {
+    assert set(dict(meta.judgements)) == {
         "leaders",
         "help_protection",
         "children_in_care",
         "care_leavers",
     }
-    assert meta.judgements["care_leavers"] == "Outstanding"
-    assert "overall_judgement" not in meta.fields()  # Chroma cannot store None: the key is absent
+    assert meta.judgement("care_leavers") == "Outstanding"
+    assert "overall_judgement" not in meta.filter_fields()  # Chroma stores no None: key absent
 
 
 def test_focused_visit_letter_and_area_send_report():
@@ -90,7 +92,7 @@ def test_focused_visit_letter_and_area_send_report():
 
 
 def test_fields_are_chroma_scalars():
-    fields = _meta("ofsted-ilacs-kent-2026.pdf").fields()
+    fields = _meta("ofsted-ilacs-kent-2026.pdf").filter_fields()
     assert fields["council"] == "Kent" and fields["year"] == 2026
     assert fields["overall_judgement"] == "Good"
     assert fields["judgement_children_in_care"] == "Outstanding"
@@ -120,18 +122,13 @@ def test_sidecar_json_and_metadata_csv_override_the_text(tmp_path):
         "file,doc_type,overall_judgement\nb.pdf,monitoring visit,requires improvement\n",
         encoding="utf-8",
     )
-    a = _read(folder / "a.pdf")
-    fields_a = metadata.describe(a)
-    assert (fields_a["council"], fields_a["year"], fields_a["published_basis"]) == (
-        "Norfolk",
-        2020,
-        "sidecar",
-    )
-    assert a.title == fields_a["title"] == "Norfolk — focused visit, 2020"
-    fields_b = metadata.describe(_read(folder / "b.pdf"))
-    assert fields_b["council"] == "Kent"  # from the text: the csv row does not set it
-    assert fields_b["doc_type"] == "monitoring_visit"
-    assert fields_b["overall_judgement"] == "Requires improvement to be good"
+    a = metadata.describe(_read(folder / "a.pdf"))
+    assert (a.council, a.year, a.published_basis) == ("Norfolk", 2020, "sidecar")
+    assert a.title == "Norfolk — focused visit, 2020"
+    b = metadata.describe(_read(folder / "b.pdf"))
+    assert b.council == "Kent"  # from the text: the csv row does not set it
+    assert b.doc_type == "monitoring_visit"
+    assert b.overall_judgement == "Requires improvement to be good"
 
 
 def test_where_values_are_canonicalised():
@@ -142,7 +139,7 @@ def test_where_values_are_canonicalised():
             "year>=2022",
             "council=kent,Norfolk County Council",
         ],
-        canonical=metadata.canonical,
+        canonical=canonical,
     )
     values = [c.value for c in where.conditions]
     assert values == ["Kent", "focused_visit", 2022, ("Kent", "Norfolk")]
@@ -151,11 +148,11 @@ def test_where_values_are_canonicalised():
 
 
 def test_scope_of_questions():
-    scope = metadata.scope_of("Has Norfolk County Council improved since 2015 and 2018?")
+    scope = intent.scope_of("Has Norfolk County Council improved since 2015 and 2018?")
     assert scope.councils == ("Norfolk",) and scope.years == (2015, 2018)
     assert scope.filter().matches({"council": "Norfolk", "year": 2018})
-    assert not metadata.scope_of("What does reading the case records show about supervision?")
-    assert metadata.scope_of("How is Reading Borough Council doing?").councils == ("Reading",)
+    assert not intent.scope_of("What does reading the case records show about supervision?")
+    assert intent.scope_of("How is Reading Borough Council doing?").councils == ("Reading",)
 
 
 @pytest.mark.skipif(not POOL.exists(), reason="needs /work/shared/corpus/ofsted-pool")
@@ -189,3 +186,17 @@ def test_a_broken_sidecar_is_reported_not_ignored(tmp_path, small_settings):
     report = Assistant(small_settings).ingest([folder])
     assert [s.path for s in report.skipped] == ["visit.pdf"]
     assert "visit.pdf.meta.json" in report.skipped[0].reason
+
+
+def test_a_sidecar_field_that_does_not_exist_is_named(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(CORPUS / "ofsted-fv-kent-2024.pdf", folder / "visit.pdf")
+    (folder / "visit.pdf.meta.json").write_text('{"councl": "Norfolk"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown field 'councl'"):
+        metadata.describe(_read(folder / "visit.pdf"))
+    # A register kept as metadata.csv may hold columns of its own: those are ignored.
+    (folder / "visit.pdf.meta.json").unlink()
+    (folder / "metadata.csv").write_text("file,notes,year\nvisit.pdf,seen,2019\n", encoding="utf-8")
+    meta = metadata.describe(_read(folder / "visit.pdf"))
+    assert meta.year == 2019 and meta.council == "Kent"

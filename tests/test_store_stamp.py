@@ -13,22 +13,21 @@ import hostile
 import numpy as np
 import pytest
 
-from assistant.keyword import KeywordIndex
+from assistant.keyword import KeywordIndex, keyword_folder
 from assistant.passages import Passage
-from assistant.retrieval import keyword_folder
 from assistant.settings import Settings
 from assistant.store import DocumentRecord, Store
 
 
 def _store(index: Path) -> Store:
     settings = Settings.from_env({}, index_dir=index)
-    return Store(settings, model_name=settings.model)
+    return Store(settings, model_name=settings.model, create=True)
 
 
 def _passages(doc_id: str, n: int = 3) -> list[Passage]:
     text = "The panel met monthly."
     return [
-        Passage(f"{doc_id}:{i}", doc_id, f"{doc_id}.txt", doc_id, None, i, 0, len(text), text)
+        Passage(f"{doc_id}:{i}", doc_id, f"{doc_id}.txt", None, i, 0, len(text), text)
         for i in range(n)
     ]
 
@@ -39,7 +38,7 @@ def _vectors(n: int) -> np.ndarray:
 
 
 def _record(doc_id: str, passages: int = 3) -> DocumentRecord:
-    return DocumentRecord(doc_id, f"{doc_id}.txt", doc_id, "txt", 1, passages, "sha", 0.0)
+    return DocumentRecord(doc_id, f"{doc_id}.txt", "txt", 1, passages, "sha", 0.0)
 
 
 def test_stamp_moves_with_every_write_and_leaves_the_passages_metadata_alone(tmp_path):

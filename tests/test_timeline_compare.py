@@ -10,7 +10,7 @@ from assistant import cli
 from assistant.compare import compare
 from assistant.filters import parse_where
 from assistant.judgements import GRADES
-from assistant.metadata import canonical
+from assistant.canonical import canonical
 from assistant.timeline import timeline
 
 TOPIC = "management oversight of social workers' caseloads"
@@ -47,7 +47,7 @@ def test_timeline_cli_text_and_json(corpus_index, capsys):
 @pytest.mark.slow
 def test_compare_by_council_quotes_each_council_only(corpus_assistant):
     result = compare(corpus_assistant, TOPIC, by="council")
-    indexed = {r.fields["council"] for r in corpus_assistant.sources()}
+    indexed = {r.meta.council for r in corpus_assistant.sources()}
     assert [r.group for r in result.rows] and {r.group for r in result.rows} == indexed
     latest = {r.group: r.latest_grade for r in result.rows}
     assert latest["Norfolk"] == "Outstanding (2026)" and latest["Liverpool"] == "Inadequate (2023)"
@@ -55,7 +55,7 @@ def test_compare_by_council_quotes_each_council_only(corpus_assistant):
     assert len(found) >= len(indexed) // 2
     for row in found:
         c = row.citation
-        assert c.fields["council"] == row.group
+        assert c.meta.council == row.group
         start, end = c.quote_in_excerpt
         assert c.excerpt[start:end] == c.quote  # verbatim
         assert row.overall_judgement in ("",) + GRADES

@@ -143,7 +143,7 @@ def test_sidebar_status_and_document_filter(ui_index, monkeypatch):
 @pytest.mark.slow
 def test_council_filter_offered_from_document_metadata(ui_index, monkeypatch):
     records = Assistant(Settings.from_env({}, index_dir=ui_index / "index")).sources()
-    councils = sorted({str(r.fields["council"]) for r in records if r.fields.get("council")})
+    councils = sorted({r.meta.council for r in records if r.meta.council})
     at = app_for(ui_index, monkeypatch)
     offered = [w for w in at.multiselect if w.key == "f-council"]
     if not councils:  # documents without a council get no council filter
@@ -153,14 +153,17 @@ def test_council_filter_offered_from_document_metadata(ui_index, monkeypatch):
     offered[0].set_value([councils[0]]).run()
     answer = ask(at, QUESTION).session_state["turns"][-1]
     shown = answer.citations or answer.related
-    assert shown and {c.fields.get("council") for c in shown} == {councils[0]}
+    assert shown and {c.meta.council for c in shown} == {councils[0]}
 
 
 @pytest.mark.slow
-def test_empty_index_says_what_to_do(tmp_path, monkeypatch):
+def test_a_missing_index_says_what_to_do_and_is_not_created(tmp_path, monkeypatch):
     at = app_for(tmp_path, monkeypatch)
-    assert any("The index is empty" in w.value for w in at.warning)
-    assert at.metric[0].value == "0"
+    assert any(
+        f"No index at {tmp_path / 'index'}" in w.value and "assistant ingest" in w.value
+        for w in at.warning
+    )
+    assert not (tmp_path / "index").exists()
 
 
 @pytest.mark.slow
@@ -215,11 +218,22 @@ def test_upload_names_are_sanitised(name, expected):
 
 def test_card_escapes_before_marking():
     from assistant.citations import Citation
+    from assistant.meta import DocumentMeta
 
     excerpt = "Intro <img src=x onerror=alert(1)> & the cited <script>x</script> sentence. End."
     quote = "the cited <script>x</script> sentence."
     start = excerpt.index(quote)
-    c = Citation(1, "a.txt", "T <b>", None, quote, excerpt, start, start + len(quote), 0.5)
+    c = Citation(
+        1,
+        "a.txt",
+        None,
+        quote,
+        excerpt,
+        start,
+        start + len(quote),
+        0.5,
+        meta=DocumentMeta(title="T <b>"),
+    )
     card = render.card_html(c)
     assert "<img" not in card and "<script" not in card and "<b>" not in card
     assert "<mark>the cited &lt;script&gt;x&lt;/script&gt; sentence.</mark>" in card
@@ -236,11 +250,13 @@ def test_originals_are_found_only_inside_their_roots(tmp_path):
 
 
 def test_filters_come_from_the_metadata_documents_carry():
+    from assistant.meta import DocumentMeta
     from assistant.records import DocumentRecord
     from ui.filtering import Selection, build_filter, options_from
 
     def record(source, **fields):
-        return DocumentRecord(source, source, source.upper(), "pdf", 1, 1, "", 0.0, fields)
+        meta = DocumentMeta(title=source.upper(), **fields)
+        return DocumentRecord(source, source, "pdf", 1, 1, "", 0.0, meta)
 
     records = [
         record("a.pdf", council="Kent", doc_type="focused_visit", year=2021),
@@ -258,4 +274,5 @@ def test_filters_come_from_the_metadata_documents_carry():
     assert where.matches({"source": "a.pdf", "council": "Kent", "year": 2023})
     assert not where.matches({"source": "a.pdf", "council": "Kent", "year": 2021})
     assert not where.matches({"source": "b.pdf", "council": "Kent", "year": 2023})
-    assert options_from([record("x.md")]).choices == {} and options_from([]).years is None
+    assert options_from([record("x.md", doc_type="")]).choices == {}
+    assert options_from([]).years is None

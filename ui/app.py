@@ -7,7 +7,6 @@ environment (ASSISTANT_INDEX, ...); ASSISTANT_DOCS lists the folders holding the
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only ui/ on sys.path; help
 
 import streamlit as st  # noqa: E402
 
-from assistant.cli import offline_environment  # noqa: E402
+from assistant.process import offline_environment  # noqa: E402
 
 offline_environment()
 
@@ -30,8 +29,9 @@ from assistant.documents import SUPPORTED  # noqa: E402
 from assistant.engine import Assistant, Turn  # noqa: E402
 from assistant.filters import Filter, FilterError  # noqa: E402
 from assistant.locks import IngestBusy  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.store import DocumentRecord, IndexUnavailable  # noqa: E402
+from assistant.records import DocumentRecord  # noqa: E402
+from assistant.settings import Settings, SettingsError  # noqa: E402
+from assistant.store import IndexMissing, IndexUnavailable  # noqa: E402
 from ui import insights, render  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
 from ui.originals import original_path, page_text  # noqa: E402
@@ -53,8 +53,7 @@ class PageConfig:
     @classmethod
     def from_env(cls) -> PageConfig:
         settings = Settings.from_env()
-        roots = [Path(p) for p in os.environ.get("ASSISTANT_DOCS", "corpus").split(os.pathsep) if p]
-        return cls(settings, (*roots, upload_root(settings.index_dir)))
+        return cls(settings, (*settings.doc_roots, upload_root(settings.index_dir)))
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class AskOptions:
 @st.cache_resource(show_spinner="Loading the model and the index\u2026")
 def load_assistant(_settings: Settings, key: str) -> Assistant:
     """One Assistant per server and index: the model and stores load once, then stay warm."""
-    assistant = Assistant(_settings)
+    assistant = Assistant(_settings, create=False)
     assistant.warm()
     return assistant
 
@@ -77,7 +76,11 @@ def main() -> None:
         page_title="Inspection report assistant", page_icon="\U0001f4d1", layout="wide"
     )
     st.html(render.CSS)
-    config = PageConfig.from_env()
+    try:
+        config = PageConfig.from_env()
+    except SettingsError as exc:
+        st.error(f"A setting is wrong: {exc}")
+        st.stop()
     settings = config.settings
     try:
         assistant = load_assistant(
@@ -85,6 +88,9 @@ def main() -> None:
             f"{settings.index_dir.resolve()}|{settings.model}|"
             f"{settings.chroma_url}|{settings.collection}",
         )
+    except IndexMissing as exc:
+        st.warning(f"{str(exc)[0].upper()}{str(exc)[1:]} (or `make demo` for the sample reports).")
+        st.stop()
     except IndexUnavailable as exc:
         st.error(f"The index cannot be opened: {exc}")
         st.stop()

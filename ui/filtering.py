@@ -32,10 +32,10 @@ def options_from(records: Sequence[DocumentRecord]) -> FilterOptions:
     documents = {r.source: _label(r) for r in records}
     choices = {}
     for name in CHOICE_FIELDS:
-        values = sorted({str(r.fields[name]) for r in records if r.fields.get(name)})
+        values = sorted({str(getattr(r.meta, name)) for r in records if getattr(r.meta, name)})
         if values:
             choices[name] = values
-    years = sorted({y for r in records if (y := _year(r.fields.get("year"))) is not None})
+    years = sorted({r.meta.year for r in records if r.meta.year > 0})
     return FilterOptions(documents, choices, (years[0], years[-1]) if years else None)
 
 
@@ -71,11 +71,3 @@ def describe(selection: Selection, options: FilterOptions) -> str:
 def _label(record: DocumentRecord) -> str:
     title = " ".join((record.title or "").split())
     return f"{record.source} \u2014 {title[:60]}" if title else record.source
-
-
-def _year(value) -> int | None:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return None
-    return year if year > 0 else None  # 0 stands for "no year found"

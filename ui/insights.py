@@ -50,7 +50,7 @@ def _row_html(row) -> str:
 
 def timeline_panel(assistant, records: list[DocumentRecord]) -> None:
     """A council's documents by date with judgements, and whether it has improved."""
-    councils = sorted({str(r.fields.get("council")) for r in records if r.fields.get("council")})
+    councils = sorted({r.meta.council for r in records if r.meta.council})
     if not councils:
         st.info("No council is recorded for the indexed documents.")
         return

@@ -85,11 +85,11 @@ def quote_span(citation: Citation) -> tuple[int, int] | None:
 
 def meta_line(citation: Citation) -> str:
     """Council · date · page · file, from whatever metadata the passage carries."""
-    fields = citation.fields or {}
-    parts = [str(fields[k]).replace("_", " ") for k in ("council", "doc_type") if fields.get(k)]
-    date = fields.get("published") or fields.get("date") or fields.get("year")
+    meta = citation.meta
+    parts = [p for p in (meta.council, meta.type_label if meta.doc_type != "other" else "") if p]
+    date = meta.published or (str(meta.year) if meta.year else "")
     if date:
-        parts.append(str(date))
+        parts.append(date)
     if citation.page:
         parts.append(f"page {citation.page}")
     parts.append(citation.source)

@@ -1,8 +1,8 @@
-"""Sentence segmentation and passage packing, with exact character offsets.
+"""Sentence segmentation with exact character offsets. Pure functions.
 
 Why not llama-index's SentenceSplitter: it re-derives chunk offsets by searching the text and
 cannot return sentence spans, and the answer layer needs the exact span of every sentence so a
-quote read out in a meeting is byte-for-byte the document's words. These are pure functions.
+quote read out in a meeting is byte-for-byte the document's words.
 """
 
 from __future__ import annotations
@@ -85,37 +85,3 @@ def _strip(text: str, span: Span) -> Span:
 def estimate_tokens(text: str) -> int:
     """Word-piece count estimate for English prose (MiniLM averages ~1.3 pieces per word)."""
     return int(len(text.split()) * 1.3) + 1
-
-
-def pack_passages(text: str, sentences: list[Span], *, max_tokens: int) -> list[Span]:
-    """Group consecutive sentences into passages of at most ~max_tokens, never splitting one.
-
-    A single sentence longer than the budget (a table row run-on, say) is cut at word boundaries.
-    """
-    passages: list[Span] = []
-    current: Span | None = None
-    used = 0
-    for sentence in _cap_long(text, sentences, max_tokens=max_tokens):
-        cost = estimate_tokens(sentence.of(text))
-        if current is not None and used + cost > max_tokens:
-            passages.append(current)
-            current, used = None, 0
-        current = sentence if current is None else Span(current.start, sentence.end)
-        used += cost
-    if current is not None:
-        passages.append(current)
-    return passages
-
-
-def _cap_long(text: str, sentences: list[Span], *, max_tokens: int) -> list[Span]:
-    out: list[Span] = []
-    max_words = max(8, int(max_tokens / 1.3))
-    for sentence in sentences:
-        if estimate_tokens(sentence.of(text)) <= max_tokens:
-            out.append(sentence)
-            continue
-        words = [m.span() for m in re.finditer(r"\S+", sentence.of(text))]
-        for i in range(0, len(words), max_words):
-            chunk = words[i : i + max_words]
-            out.append(Span(sentence.start + chunk[0][0], sentence.start + chunk[-1][1]))
-    return out

@@ -1,0 +1,79 @@
+"""What the index holds, document by document: which councils, kinds of document and dates. The
+decline rules ask it whether a question can be answered at all ("no indexed document is about
+Cornwall", "no focused visit to Havering from 2021") before any passage is scored.
+
+Built from the document registry (one record per document), so it costs one read per change of
+the index, not one per question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .meta import TYPE_LABELS, DocumentMeta
+from .records import DocumentRecord
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    records: tuple[DocumentRecord, ...] = ()
+    _by_council: dict[str, tuple[DocumentRecord, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @classmethod
+    def of(cls, records: Iterable[DocumentRecord]) -> Catalogue:
+        records = tuple(records)
+        by_council: dict[str, list[DocumentRecord]] = {}
+        for record in records:
+            if record.meta.council:
+                by_council.setdefault(record.meta.council, []).append(record)
+        ordered = {c: tuple(sorted(rs, key=_date)) for c, rs in by_council.items()}
+        return cls(records, ordered)
+
+    def holds(self, council: str) -> bool:
+        return council in self._by_council
+
+    def of_council(self, council: str) -> tuple[DocumentRecord, ...]:
+        """The council's documents, oldest first."""
+        return self._by_council.get(council, ())
+
+    def describe(self, council: str) -> str:
+        """What is indexed for a council, in words: "ILACS inspection 2023, focused visit 2024"."""
+        return ", ".join(
+            f"{r.meta.type_label} {r.meta.year}" if r.meta.year else r.meta.type_label
+            for r in self.of_council(council)
+        )
+
+
+def _date(record: DocumentRecord) -> tuple[str, str]:
+    return (record.meta.published or "9999", record.source)
+
+
+def years_covered(meta: DocumentMeta) -> set[int]:
+    """The years a document can be said to be "from": its publication year and the years of
+    the inspection it reports (published in January for a December inspection)."""
+    years = {meta.year} if meta.year else set()
+    for date in (meta.inspection_start, meta.inspection_end, meta.published):
+        if date[:4].isdigit():
+            years.add(int(date[:4]))
+    return years
+
+
+def months_covered(meta: DocumentMeta) -> set[tuple[int, int]]:
+    """(year, month) pairs from the inspection's first to last day, and the publication month."""
+    months = set()
+    start, end = meta.inspection_start[:7], meta.inspection_end[:7] or meta.inspection_start[:7]
+    if len(start) == 7 and len(end) == 7:
+        y, m = int(start[:4]), int(start[5:7])
+        while (y, m) <= (int(end[:4]), int(end[5:7])):
+            months.add((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    if len(meta.published) >= 7 and meta.published[5:7].isdigit():
+        months.add((int(meta.published[:4]), int(meta.published[5:7])))
+    return months
+
+
+def kind_label(doc_type: str) -> str:
+    return TYPE_LABELS.get(doc_type, "document")

@@ -1,0 +1,116 @@
+"""Settings are read in one place, validated, and a bad one stops a command with one line naming
+it; only `ingest` creates an index, every other command reports a missing one."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from assistant.settings import VARIABLES, Settings, SettingsError
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("ASSISTANT_MAX_FILE_MB", "abc", "must be a number, not 'abc'"),
+        ("ASSISTANT_MAX_FILE_MB", "-4", "between"),
+        ("ASSISTANT_PASSAGE_TOKENS", "12.5", "a whole number"),
+        ("ASSISTANT_PASSAGE_TOKENS", "5000", "between 32 and 512"),
+        ("ASSISTANT_CHROMA_URL", "localhost:8000", "http(s) URL"),
+        ("ASSISTANT_CHROMA_URL", "http://host:port", "bad port"),
+        ("ASSISTANT_COLLECTION", "a b", "letters, digits"),
+        ("ASSISTANT_CONTEXT_HEADERS", "maybe", "1 or 0"),
+        ("ASSISTANT_LLM_TIMEOUT", "0", "between 1 and 600"),
+    ],
+)
+def test_a_bad_value_is_one_error_naming_the_variable(variable, value, says):
+    with pytest.raises(SettingsError, match=re.escape(says)) as caught:
+        Settings.from_env({variable: value})
+    assert str(caught.value).startswith(variable) and "\n" not in str(caught.value)
+
+
+def test_values_are_typed_and_blank_ones_mean_the_default(tmp_path):
+    settings = Settings.from_env(
+        {
+            "ASSISTANT_MAX_FILE_MB": "2.5",
+            "ASSISTANT_PASSAGE_TOKENS": "160",
+            "ASSISTANT_DOCS": os.pathsep.join([str(tmp_path / "a"), str(tmp_path / "b")]),
+            "ASSISTANT_CONTEXT_HEADERS": "off",
+            "ASSISTANT_CHROMA_URL": "http://chroma:8000/",
+            "ASSISTANT_COLLECTION": "  ",
+        },
+        index_dir=str(tmp_path / "idx"),
+    )
+    assert (settings.max_file_mb, settings.passage_tokens) == (2.5, 160)
+    assert settings.doc_roots == (tmp_path / "a", tmp_path / "b")
+    assert settings.contextual is False and settings.chroma_url == "http://chroma:8000"
+    assert settings.collection == "passages" and settings.index_dir == tmp_path / "idx"
+
+
+def test_every_variable_names_a_setting():
+    names = set(Settings.__dataclass_fields__)
+    assert all(v.field in names for v in VARIABLES)
+    assert len({v.name for v in VARIABLES}) == len(VARIABLES)
+
+
+def test_only_settings_and_process_set_up_read_the_environment():
+    readers = set()
+    for folder in ("assistant", "ui"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "os.environ" in path.read_text(encoding="utf-8"):
+                readers.add(path.relative_to(ROOT).as_posix())
+    assert readers == {"assistant/settings.py", "assistant/process.py"}
+
+
+def test_a_bad_setting_ends_a_command_with_one_line_and_status_1(tmp_path):
+    done = run("sources", env={"ASSISTANT_MAX_FILE_MB": "abc"}, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "assistant: ASSISTANT_MAX_FILE_MB must be a number, not 'abc'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ask", "How are care leavers supported?"],
+        ["sources"],
+        ["remove", "a.pdf"],
+        ["timeline", "Kent"],
+        ["compare", "caseloads"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_only_ingest_creates_an_index(tmp_path, command):
+    mistyped = tmp_path / "indx"
+    done = run(*command, "--index", str(mistyped))
+    assert done.returncode == 1, done.stdout
+    assert done.stderr.strip() == (
+        f"assistant: no index at {mistyped} — run `assistant ingest FOLDER` first"
+    )
+    assert not mistyped.exists(), "a mistyped index folder must not be created"
+
+
+def test_eval_reports_a_missing_index_too(tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "1", "question": "q", "answerable": false}\n', encoding="utf-8")
+    done = run("eval", str(questions), "--index", str(tmp_path / "indx"))
+    assert done.returncode == 1 and "no index at" in done.stderr
+    assert not (tmp_path / "indx").exists()

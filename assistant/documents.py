@@ -267,7 +267,9 @@ def _without_code(html: str) -> str:
     from lxml.etree import ParserError
     from lxml_html_clean import Cleaner
 
-    cleaner = Cleaner(scripts=True, javascript=True, style=True, comments=True, page_structure=False)
+    cleaner = Cleaner(
+        scripts=True, javascript=True, style=True, comments=True, page_structure=False
+    )
     try:
         return cleaner.clean_html(html)
     except (ParserError, ValueError):  # not parseable as HTML: trafilatura says so below

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from assistant import cli
+from assistant.canonical import canonical
 from assistant.compare import compare
 from assistant.filters import parse_where
 from assistant.judgements import GRADES
-from assistant.canonical import canonical
 from assistant.timeline import timeline
 
 TOPIC = "management oversight of social workers' caseloads"

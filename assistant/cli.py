@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `assistant ... | head`: the reader has gone, and that is fine
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:
         if _is_user_error(exc):
             print(f"assistant: {exc}", file=sys.stderr)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .answer import AnswerPolicy, candidates, score
+from .answer import candidates, score
 from .citations import Citation
 from .filters import Condition, Filter
+from .policy import AnswerPolicy
 from .records import DocumentRecord
 
 GROUPINGS = ("council", "document")

@@ -177,12 +177,14 @@ def in_council_context(text: str, end: int) -> bool:
     return bool(_CONTEXT_AFTER.match(text, end, end + 30))
 
 
-def named(text: str) -> list[str]:
-    """Canonical names of the councils `text` names, in order, each once; an ambiguous short
-    name ("Reading", "Bury") only in a council context."""
+def named(text: str, *, trust_capitals: bool = False) -> list[str]:
+    """Canonical names of the councils `text` names, in order, each once. An ambiguous short
+    name ("Reading", "Bury", "Poole") counts in a council context, or, with `trust_capitals`
+    (a question, where a capital mid-sentence is a place), anywhere but the first word."""
     out: list[str] = []
     for m in mentions(text):
-        if m.ambiguous and not in_council_context(text, m.end):
+        trusted = trust_capitals and text[: m.start].strip() != ""
+        if m.ambiguous and not (trusted or in_council_context(text, m.end)):
             continue
         if m.council.name not in out:
             out.append(m.council.name)

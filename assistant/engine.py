@@ -5,17 +5,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import metadata
-from .answer import AnswerPolicy, build_answer
+from . import declines, metadata
 from .citations import Answer
+from .compose import compose, declined
 from .conversation import Turn, contextualise
 from .embedding import Embedder
 from .filters import Filter
 from .ingest import IngestReport, Progress, ingest
 from .intent import understand
+from .policy import AnswerPolicy
 from .records import DocumentRecord
-from .retrieval import Retriever
+from .retrieval import Hit, Retriever
 from .settings import Settings
+from .shapes import Sources, answer_units
 from .store import Store
 
 
@@ -32,7 +34,9 @@ class Assistant:
             settings.model, batch_size=settings.embed_batch, threads=settings.threads
         )
         self.store = Store(settings, model_name=settings.model, create=create)
-        self.retriever = Retriever(settings, embedder=self.embedder, store=self.store)
+        self.retriever = Retriever(
+            settings, embedder=self.embedder, store=self.store, policy=self.policy
+        )
 
     def ask(
         self,
@@ -44,16 +48,49 @@ class Assistant:
     ) -> Answer:
         """Answer `question` from the index with verbatim, cited sentences, or decline."""
         started = time.perf_counter()
-        k = k or self.policy.passages
         context = contextualise(question, history)
         intent = understand(question, scope=context.scope)
-        hits = self.retriever.search(context.query, k=k, where=where, scope=context.scope)
-        unknown = unknown_names(question, self.retriever.keyword_index())
-        answer = build_answer(
-            intent, hits, embed=self.embedder.embed, policy=self.policy, unknown=unknown
+        hits = self.retriever.search(
+            context.query, k=k or self.policy.passages, where=where, scope=context.scope
         )
+        answer = self._answer(intent, hits, where=where)
         answer.seconds = time.perf_counter() - started
         return answer
+
+    def _answer(self, intent, hits: list[Hit], *, where: Filter | None) -> Answer:
+        """The decline rules in turn, then the units the question's shape asks for."""
+        question = intent.question
+        catalogue = self.retriever.catalogue()
+        keyword_index = self.retriever.keyword_index()
+        scoped = declines.check_scope(intent, catalogue)
+        intent = scoped.intent
+        decline = scoped.decline or declines.unknown_names(intent, keyword_index)
+        if decline is None and (
+            not hits or max(h.similarity for h in hits) < self.policy.min_passage_similarity
+        ):
+            decline = declines.no_answer(intent)
+        if decline is not None:
+            return declined(question, decline, hits)
+        sources = Sources(
+            self.retriever, self.embedder.embed, self.embedder.embed_query, self.policy, where
+        )
+        premise = declines.contradicted_premise(intent, catalogue)
+        if premise is not None:
+            return self._correct(intent, premise, hits, sources)
+        chosen = answer_units(intent, hits, sources)
+        if not chosen:
+            return declined(question, declines.no_answer(intent), hits)
+        return compose(question, chosen, notes=list(scoped.notes))
+
+    def _correct(self, intent, premise, hits, sources: Sources) -> Answer:
+        """A premise the reports contradict: decline, quoting what they do say."""
+        from dataclasses import replace
+
+        from .intent import JUDGEMENT
+
+        said = answer_units(replace(intent, shape=JUDGEMENT, grade=""), hits, sources)
+        quoted = compose(intent.question, said).citations if said else []
+        return declined(intent.question, premise, hits, citations=quoted)
 
     def ingest(
         self, roots: list[Path], *, prune: bool = False, progress: Progress | None = None
@@ -79,15 +116,3 @@ class Assistant:
         """Load the model and keyword index now rather than on the first question."""
         self.embedder.embed_query("warm up")
         self.retriever.keyword_index()
-
-
-def unknown_names(question: str, keyword_index) -> list[str]:
-    """Capitalised names in the question (not its first word) that occur in no passage at all:
-    a question about "Surrey" or "Mars" cannot be answered from an index never naming them."""
-    import re
-
-    from .text import MONTHS, STOP_WORDS
-
-    names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question.strip())
-    names = [n for n in names if n.lower() not in STOP_WORDS and n.lower() not in MONTHS]
-    return [n for n in names if not keyword_index.knows(n)] if keyword_index.ids else []

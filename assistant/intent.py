@@ -1,10 +1,12 @@
 """What a question asks: one `QueryIntent`, built once per question, read by retrieval, the
-answer step and the decline rules alike.
+answer shapes and the decline rules alike.
 
 Similarity cannot tell "Kent's 2022 inspection" from "Norfolk's 2019 focused visit", nor a count
 from a sentence holding an item number. The intent can, from what the question names (councils,
-years, kinds of document) and the shape of answer it asks for (a list, a judgement, a reason, a
-quantity of some kind, examples, a comparison, a change over time). Pure functions.
+years, months, kinds of document, a grade, a judged area) and the shape of answer it asks for:
+what kind of unit answers it (list items, judgement statements, reasons, a quantity of some
+kind, examples, plain statements) and how the answer spreads over documents (one council each
+for a comparison, one report each, in date order, for a change over time). Pure functions.
 """
 
 from __future__ import annotations
@@ -12,23 +14,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import councils
+from . import councils, quantities
 from .filters import Condition, Filter
-from .text import MONTH_PATTERN, terms, years_in
+from .judgements import SEND_OUTCOMES, normalise_grade
+from .text import MONTH_PATTERN, MONTHS, terms, years_in
 
-# Answer shapes.
+# What kind of unit answers the question.
 FACT = "fact"
 LIST = "list"
 JUDGEMENT = "judgement"
 REASON = "reason"
 QUANTITY = "quantity"
 EXAMPLES = "examples"
-COMPARE = "compare"
-CHANGE = "change"
-SHAPES = (LIST, JUDGEMENT, REASON, QUANTITY, EXAMPLES, COMPARE, CHANGE, FACT)
-
-# Kinds of quantity a question can ask for.
-COUNT, SHARE, MONEY, FREQUENCY, DATE = "count", "share", "money", "frequency", "date"
+# How the answer spreads over documents.
+ANYWHERE = "anywhere"
+PER_COUNCIL = "per_council"  # a comparison: each named council's own best statements
+OVER_TIME = "over_time"  # a change: one statement per report of the council, in date order
+ACROSS = "across"  # examples: several documents, one each
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,14 @@ class QueryIntent:
     question: str
     topic: str  # the question without what places it (councils, dates, inspection words)
     scope: Scope
-    kinds: frozenset[str]  # kinds of document named specifically ("focused visit")
-    shape: str
-    quantity: str = ""  # COUNT, SHARE, MONEY, FREQUENCY or DATE when shape is QUANTITY
+    kinds: frozenset[str] = frozenset()  # kinds of document named specifically
+    shape: str = FACT
+    spread: str = ANYWHERE
+    quantity: str = ""  # a quantities.KINDS when shape is QUANTITY
+    months: tuple[tuple[int, int], ...] = ()  # (year, month) named: "November 2025"
+    grade: str = ""  # a grade the question names ("inadequate"), one of judgements.GRADES
+    area: str = ""  # a judged area it names (judgements.AREAS), "" for none or overall
+    cue: str = ""  # the words that asked for a list ("needing to get better"): what it lists
 
     @property
     def councils(self) -> tuple[str, ...]:
@@ -74,27 +81,39 @@ class QueryIntent:
     @property
     def spans_documents(self) -> bool:
         """The answer should draw on several documents."""
-        return self.shape in (COMPARE, CHANGE, EXAMPLES) or len(self.councils) > 1
+        return self.spread != ANYWHERE or len(self.councils) > 1
 
 
 def understand(question: str, *, scope: Scope | None = None) -> QueryIntent:
     """The intent of `question`; `scope` replaces the councils and years it names (a follow-up
     inherits its conversation's)."""
     scope = scope_of(question) if scope is None else scope
-    quantity = quantity_kind(question)
+    quantity = quantities.asked(question)
+    shape = QUANTITY if quantity else _shape(question)
+    cue = _LIST.search(question) if shape == LIST else None
     return QueryIntent(
         question=question,
         topic=topic_of(question),
         scope=scope,
         kinds=frozenset(named_kinds(question)),
-        shape=QUANTITY if quantity else _shape(question),
+        shape=shape,
+        spread=_spread(question, scope, shape),
         quantity=quantity,
+        months=months_in(question),
+        grade=_grade(question),
+        area=area_of(question),
+        cue=_clause(question, cue.start()) if cue else "",
     )
 
 
 def scope_of(question: str) -> Scope:
     """Councils and years named in a question (soft: used to boost, never to filter)."""
-    return Scope(tuple(councils.named(question)), tuple(years_in(question)))
+    return Scope(tuple(councils.named(question, trust_capitals=True)), tuple(years_in(question)))
+
+
+def months_in(question: str) -> tuple[tuple[int, int], ...]:
+    found = re.findall(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d\d)\b", question, re.I)
+    return tuple(dict.fromkeys((int(y), MONTHS[m.lower()]) for m, y in found))
 
 
 # --- the topic ------------------------------------------------------------------------------------
@@ -115,7 +134,35 @@ def topic_of(question: str) -> str:
     for m in reversed(councils.mentions(question)):
         text = text[: m.start] + " " + text[m.end :]
     text = re.sub(r"[’']s\b", "", _PLACING.sub(" ", text))
+    text = _tidy(text)
     return text if len(terms(text)) >= 3 else question
+
+
+# Small words left hanging where a council or date was cut out: "in ,", "by the ?", "the on".
+_PREPOSITIONS = "in|on|at|by|of|for|from|to|with|during|when|after|before|since"
+_HANGING = (
+    re.compile(rf"\b(?:{_PREPOSITIONS}|the|a|an|its|their)\s*(?=[,.;:?!)–-]|$)", re.I),
+    re.compile(rf"\b(?:the|a|an)\s+(?=(?:{_PREPOSITIONS}|what|and|or)\b)", re.I),
+    re.compile(
+        rf"\b(?:{_PREPOSITIONS})\s+(?=(?:{_PREPOSITIONS}|what|and|or|but|was|were|is|are|had|has)\b)",
+        re.I,
+    ),
+    re.compile(rf"\b(?:and|or)\s+(?=(?:{_PREPOSITIONS}|and|or)\b|[,.;:?!]|$)", re.I),
+)
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split())
+    while True:
+        tidied = text
+        for pattern in _HANGING:
+            tidied = " ".join(pattern.sub("", tidied).split())
+        tidied = re.sub(r"\s+([,.;:?!])", r"\1", tidied)
+        tidied = re.sub(r"\b(\w+) \1\b", r"\1", tidied)  # "in in"
+        tidied = re.sub(r"^[,.;:–-]\s*|([,;:])(?=[,;:.?!])", "", tidied).strip()
+        if tidied == text:
+            return text
+        text = tidied
 
 
 # --- kinds of document -------------------------------------------------------------------------
@@ -143,57 +190,101 @@ def named_kinds(question: str) -> set[str]:
     return kinds
 
 
-# --- the shape of the answer ---------------------------------------------------------------
+# --- the shape of the answer -------------------------------------------------------------
 
-_SPANNING = re.compile(
-    r"\b(compare|comparison|which (councils|authorities|local authorities|areas)|across|between"
-    r"|since|change[ds]?|improved?|over time|both|each|common|differ)\b",
-    re.IGNORECASE,
+# Each pattern says what kind of unit answers: how reports are written decides the answer
+# (their lists of what must improve, their grade tables), and these are the ways people ask
+# for those parts.
+_LIST = re.compile(
+    r"\b(list|areas? for (priority action|improvement|development)|priority actions?"
+    r"|recommendations?|improvement points?|actions? (required|needed|set)"
+    r"|needs? to (improve|get better|do better|change|develop)|needed to (improve|get better)"
+    r"|needing to (improve|get better)|still (needs? to|has to|must) (improve|do)"
+    r"|what (must|should) .{0,40}(improve|do better|change)|(flagged|identified) as needing)\b",
+    re.I,
+)
+_JUDGEMENT = re.compile(
+    r"\b(judge(d|ment|ments)?|grades?|graded|rated|rating|ratings|verdicts?|overall effectiveness"
+    r"|(inspection )?outcome of|what outcome)\b",
+    re.I,
+)
+_EXAMPLES = re.compile(
+    r"\b(examples?|case stud(y|ies)|good practice|best practice|instances? of|illustrat\w*)\b", re.I
+)
+_REASON = re.compile(
+    r"^\s*why\b|\bwhy (did|do|does|was|were|is|are|had|has|have)\b"
+    r"|\bwhat (was|is|has been|were) (behind|the reason|the cause)|\breasons? (for|why)\b"
+    r"|\bwhat (caused|led to|drove|explains)\b",
+    re.I,
+)
+_COMPARE = re.compile(r"\b(compare[sd]?|comparison|differ\w*|versus|vs\.?|both|each of)\b", re.I)
+_OVER_TIME = re.compile(
+    r"\b(improved|improving|change[ds]?|changing|since( the)? (last|previous|its|their)|over time"
+    r"|trace|across (its|their|the) (inspections|reports|visits)|more than once|recovered"
+    r"|progress(ed)? since|compared with (the )?(last|previous|earlier)|still|again|any better"
+    r"|worse|declined|deteriorat\w+|between the \S+ and)\b",
+    re.I,
 )
 
 
 def _shape(question: str) -> str:
-    return COMPARE if _SPANNING.search(question) else FACT
+    if _REASON.search(question):  # "why was it given areas for priority action?"
+        return REASON
+    if _LIST.search(question):
+        return LIST
+    if _JUDGEMENT.search(question):
+        return JUDGEMENT
+    if _EXAMPLES.search(question):
+        return EXAMPLES
+    return FACT
 
 
-# --- quantities ----------------------------------------------------------------------------
+def _clause(question: str, start: int) -> str:
+    """From `start` to the end of its clause: "flagged as needing to get better"."""
+    return re.split(r"[,.;:?!]", question[start:], maxsplit=1)[0].strip()
 
-_QUANTITY_QUESTION = re.compile(
-    r"\b(how many|how much|what (number|amount)|average|how often)\b", re.I
+
+def _spread(question: str, scope: Scope, shape: str) -> str:
+    if len(scope.councils) > 1 or (_COMPARE.search(question) and len(scope.councils) != 1):
+        return PER_COUNCIL
+    if scope.councils and (_OVER_TIME.search(question) or len(scope.years) > 1):
+        return OVER_TIME
+    return ACROSS if shape == EXAMPLES and not scope.councils else ANYWHERE
+
+
+# --- grades and judged areas -----------------------------------------------------------------
+
+_GRADE_WORDS = re.compile(
+    r"\b(outstanding|inadequate|requires? improvement( to be good)?|good)\b", re.I
 )
-_SHARE_QUESTION = re.compile(r"\b(what|which) (percentage|proportion|share|fraction)\b", re.I)
-_NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-    " sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred thousand million half"
-    " third quarter dozen"
-)
-_NUMBER = re.compile(rf"\b(\d+(\.\d+)?|{'|'.join(_NUMBER_WORDS.split())})\b", re.I)
-_SHARE = re.compile(
-    r"\d\s*%|\bper ?cent\b|\b(half|a third|two thirds|a quarter|three quarters|one in \w+|"
-    r"majority|minority)\b",
-    re.I,
-)
-# Years and calendar dates are numbers that answer no "how many".
-_CALENDAR = re.compile(
-    rf"\b(\d{{1,2}}(st|nd|rd|th)?(\s*(to|and|-|–)\s*\d{{1,2}}(st|nd|rd|th)?)?\s+{MONTH_PATTERN}|"
-    rf"{MONTH_PATTERN}\s+\d{{4}}|(19|20)\d\d)\b",
-    re.I,
+_SEND_WORDS = tuple((outcome, re.compile(pattern, re.I)) for outcome, pattern in SEND_OUTCOMES)
+_AREAS = (
+    ("care_leavers", re.compile(r"\bcare[- ]leavers?\b|\bleaving care\b", re.I)),
+    ("children_in_care", re.compile(r"\bchildren in care\b|\blooked[- ]after\b", re.I)),
+    ("help_protection", re.compile(r"\bhelp and protection\b|\bchild protection\b", re.I)),
+    ("leaders", re.compile(r"\bleaders?(hip)?\b|\bmanagement\b", re.I)),
+    ("adoption", re.compile(r"\badoption\b", re.I)),
 )
 
 
-def quantity_kind(question: str) -> str:
-    """The kind of quantity asked for ("how many" a count, "what percentage" a share), or ''."""
-    if _SHARE_QUESTION.search(question):
-        return SHARE
-    return COUNT if _QUANTITY_QUESTION.search(question) else ""
+def _grade(question: str) -> str:
+    """A grade the question names as a judgement ("judged inadequate"); "good" counts only
+    beside a judgement word, since "good practice" is no grade."""
+    for m in _GRADE_WORDS.finditer(question):
+        grade = normalise_grade(m.group(0))
+        if grade != "Good" or _JUDGEMENT.search(question):
+            return grade
+    for outcome, pattern in _SEND_WORDS:  # "told to draw up a priority action plan"
+        if pattern.search(question):
+            return outcome
+    return ""
 
 
-def holds_quantity(kind: str, sentence: str) -> bool:
-    """Whether a sentence holds the kind of quantity asked for: a share for SHARE, otherwise a
-    number (in digits or words) that is not a year or a date."""
-    if kind == SHARE:
-        return bool(_SHARE.search(sentence))
-    return bool(_NUMBER.search(_CALENDAR.sub(" ", sentence)))
+def area_of(question: str) -> str:
+    for area, pattern in _AREAS:
+        if pattern.search(question):
+            return area
+    return ""
 
 
 # --- which documents can answer ---------------------------------------------------------------
@@ -206,20 +297,24 @@ _ANY_KIND = frozenset(
 
 def admits(intent: QueryIntent, meta, text: str) -> bool:
     """Whether a passage (its document's `DocumentMeta` and its own `text`) fits the councils,
-    years and kinds the question names: by metadata, or failing that (councils, years) by
-    naming them itself."""
+    years and kinds the question names: by metadata, or failing that (councils; years, for
+    papers and articles) by naming them itself."""
     if intent.kinds and meta.doc_type not in intent.kinds | _ANY_KIND:
         return False
     scope = intent.scope
-    named = any(_names(council, text) for council in scope.councils)
-    if scope.councils and meta.council not in scope.councils and not named:
+    elsewhere = scope.councils and meta.council not in scope.councils
+    if elsewhere and not any(_names(council, text) for council in scope.councils):
         return False
-    if scope.years:
-        dates = (meta.published, meta.inspection_start, meta.inspection_end)
-        known = {meta.year, *meta.years_mentioned, *(int(d[:4]) for d in dates if d[:4].isdigit())}
-        if not any(y in known or str(y) in text for y in scope.years):
-            return False
-    return True
+    return not scope.years or _fits_years(meta, text, scope.years)
+
+
+def _fits_years(meta, text: str, years: tuple[int, ...]) -> bool:
+    from .catalogue import years_covered
+
+    covered = years_covered(meta)
+    if meta.doc_type in _ANY_KIND or not covered:
+        covered = covered | set(meta.years_mentioned)
+    return any(y in covered or (not meta.year and str(y) in text) for y in years)
 
 
 def _names(council: str, text: str) -> bool:

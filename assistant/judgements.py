@@ -6,6 +6,16 @@ from __future__ import annotations
 import re
 
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate")
+# An area SEND inspection gives one of three outcomes instead of a grade (the framework's words);
+# only the third requires a priority action plan.
+SEND_OUTCOMES = (
+    ("Positive experiences and outcomes", r"typically lead to positive experiences and outcomes"),
+    ("Inconsistent experiences and outcomes", r"lead to inconsistent experiences and outcomes"),
+    (
+        "Significant concerns",
+        r"widespread and/or systemic failings leading to significant concerns|priority action plan",
+    ),
+)
 AREAS = ("help_protection", "children_in_care", "care_leavers", "leaders", "adoption")
 _GRADE = re.compile(
     r"Requires?\s+improvement(?:\s+to\s+be\s+good)?|Inadequate|Good|Outstanding", re.I
@@ -20,13 +30,25 @@ _ROW_STARTS = re.compile(
 
 
 def normalise_grade(text: str) -> str:
-    """One of GRADES for a grade phrase ("requires improvement" -> the full form), or ''."""
+    """One of GRADES (or SEND_OUTCOMES) for a grade phrase ("requires improvement" -> the full
+    form, "significant concerns" -> the third outcome), or ''."""
     low = re.sub(r"\s+", " ", text.strip().lower())
     if low.startswith("requires improvement") or low.startswith("require improvement"):
         return GRADES[2]
     for grade in GRADES:
         if low.startswith(grade.lower()):
             return grade
+    for outcome, _ in SEND_OUTCOMES:
+        if low.startswith(outcome.lower()):
+            return outcome
+    return ""
+
+
+def send_outcome(text: str) -> str:
+    """The outcome an area SEND inspection report states, in the framework's words, or ''."""
+    for outcome, pattern in SEND_OUTCOMES:
+        if re.search(pattern, text, re.I):
+            return outcome
     return ""
 
 
@@ -134,6 +156,12 @@ _HEADLINE = re.compile(
     + _GRADE.pattern
     + r")\b"
 )
+# The three outcomes of an area SEND inspection, in the framework's own words.
+_SEND_OUTCOME = re.compile(
+    r"typically lead to positive experiences and outcomes|lead to inconsistent experiences and"
+    r" outcomes|widespread and/or systemic failings leading to significant concerns",
+    re.I,
+)
 # A graded section heading: "The experiences and progress of children in care: outstanding".
 _GRADED_HEADING = re.compile(r":\s*(?i:" + _GRADE.pattern + r")\s*$")
 
@@ -157,6 +185,17 @@ def states_judgement(line: str) -> bool:
     stripped = line.strip()
     if is_row_label(stripped) and _GRADE.search(stripped):
         return True
-    if is_graded_heading(stripped):
+    if is_graded_heading(stripped) or _SEND_OUTCOME.search(stripped):
         return True
     return bool(_HEADLINE.match(stripped)) and len(stripped) < 200
+
+
+def is_overall_statement(text: str) -> bool:
+    """The overall verdict: the grade table's "Overall effectiveness" row, a SIF report's
+    headline, or an area SEND inspection's outcome."""
+    stripped = text.strip()
+    return bool(
+        re.match(r"overall effectiveness", stripped, re.I)
+        or _HEADLINE.match(stripped)
+        or _SEND_OUTCOME.search(stripped)
+    )

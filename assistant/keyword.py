@@ -17,17 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from . import boilerplate
 from .filters import Condition, Filter
 from .fusion import Ranked
-from .text import STOP_WORDS, WORDS, fold_plural, words
+from .text import fold_plural, keyword_tokens
 
+FORMAT = 3  # bump when what is saved changes: an index saved in another format is rebuilt
 _MASKS_KEPT = 64  # condition masks kept per index (a bool per passage: 15 MB at 235,000)
-
-
-def _tokenizer():
-    from bm25s.tokenization import Tokenizer
-
-    return Tokenizer(lower=True, splitter=WORDS, stopwords=list(STOP_WORDS), stemmer=fold_plural)
 
 
 @dataclass
@@ -39,6 +35,7 @@ class KeywordIndex:
     fields: list[dict]
     _bm25: object | None
     _vocab: dict[str, int]
+    boilerplate: frozenset[int] = frozenset()  # sentence keys many documents share
     _masks: dict[Condition, np.ndarray] = field(default_factory=dict, repr=False)
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -47,31 +44,34 @@ class KeywordIndex:
         """Build from an iterable of passage batches (bounded memory: texts are not kept)."""
         import bm25s
 
-        tokenizer = _tokenizer()
+        vocab: dict[str, int] = {}
         ids: list[str] = []
         fields: list[dict] = []
         token_ids: list[list[int]] = []
+        shared = boilerplate.Counter()
         for batch in batches:
             ids.extend(p.id for p in batch)
             fields.extend(_filter_fields(p) for p in batch)
-            token_ids.extend(
-                tokenizer.streaming_tokenize(
-                    [p.embedding_text(contextual=contextual) for p in batch], update_vocab=True
-                )
-            )
-        vocab = tokenizer.get_vocab_dict()
+            for p in batch:
+                shared.add(p.doc_id, [p.unit_text(u) for u in p.units if u.kind == "sentence"])
+            for p in batch:
+                tokens = keyword_tokens(p.embedding_text(contextual=contextual))
+                token_ids.append([vocab.setdefault(t, len(vocab)) for t in tokens])
         if not ids:
             return cls(stamp, [], [], None, vocab)
         if "" not in vocab:  # bm25s reserves an empty token for empty documents
             vocab[""] = len(vocab)
         model = bm25s.BM25()
         model.index((token_ids, vocab), show_progress=False)
-        return cls(stamp, ids, fields, model, vocab)
+        return cls(stamp, ids, fields, model, vocab, shared.common())
+
+    def is_boilerplate(self, sentence: str) -> bool:
+        return bool(self.boilerplate) and boilerplate.sentence_key(sentence) in self.boilerplate
 
     def search(self, query: str, *, k: int, where: Filter | None = None) -> list[Ranked]:
         if self._bm25 is None:
             return []
-        query_ids = [self._vocab[w] for w in map(fold_plural, words(query)) if w in self._vocab]
+        query_ids = [self._vocab[t] for t in keyword_tokens(query) if t in self._vocab]
         if not query_ids:
             return []
         scores = self._bm25.get_scores_from_ids(query_ids)
@@ -87,6 +87,17 @@ class KeywordIndex:
     def knows(self, word: str) -> bool:
         """Whether any passage holds `word` (after plural folding)."""
         return fold_plural(word.lower()) in self._vocab
+
+    def holding(self, word: str) -> np.ndarray:
+        """A bool per passage: does it hold `word` (plural-folded)? All False when none does."""
+        token = self._vocab.get(fold_plural(word.lower()))
+        if self._bm25 is None or token is None:
+            return np.zeros(len(self.ids), dtype=bool)
+        return self._bm25.get_scores_from_ids([token]) > 0
+
+    def documents_holding(self, word: str) -> set[str]:
+        """The doc_ids of the documents any passage of which holds `word`."""
+        return {self.fields[i]["doc_id"] for i in np.flatnonzero(self.holding(word))}
 
     def mask(self, where: Filter) -> np.ndarray:
         out = np.ones(len(self.fields), dtype=np.float32)
@@ -116,7 +127,14 @@ class KeywordIndex:
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
-        meta = {"stamp": self.stamp, "ids": self.ids, "fields": self.fields, "vocab": self._vocab}
+        meta = {
+            "format": FORMAT,
+            "stamp": self.stamp,
+            "ids": self.ids,
+            "fields": self.fields,
+            "vocab": self._vocab,
+            "boilerplate": sorted(self.boilerplate),
+        }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         # Two processes may rebuild at once (a query during an ingest): each swaps in its own
         # complete folder, and a loser of the race just drops its copy. Loading checks the
@@ -137,18 +155,22 @@ class KeywordIndex:
         """The saved index, or None when missing or unreadable (it is then rebuilt)."""
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT:
+                return None
             model = None
             if meta["ids"]:
                 import bm25s
 
                 model = bm25s.BM25.load(str(folder / "bm25"), mmap=False, show_progress=False)
-            return cls(meta["stamp"], meta["ids"], meta["fields"], model, meta["vocab"])
+            shared = frozenset(meta.get("boilerplate", ()))
+            return cls(meta["stamp"], meta["ids"], meta["fields"], model, meta["vocab"], shared)
         except (OSError, ValueError, KeyError):
             return None
 
 
 def _filter_fields(passage) -> dict:
     fields: dict = {k: v for k, v in passage.meta.filter_fields().items() if k != "title"}
+    fields.update(passage.unit_counts())
     fields["doc_id"] = passage.doc_id
     fields["source"] = passage.source
     fields["page"] = passage.page or 0

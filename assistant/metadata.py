@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from . import councils
-from .judgements import judgements
+from .judgements import judgements, send_outcome
 from .meta import OWN_TITLE_TYPES, DocumentMeta, make_title, year_of
 from .report_dates import inspection_dates, publication_date
 from .text import years_in
@@ -44,6 +44,8 @@ def extract(text: str, *, kind: str = "") -> DocumentMeta:
     start, end = inspection_dates(head, doc_type)
     published, basis = publication_date(head, text, inspection_end=end)
     overall, areas = judgements(head) if doc_type == "full_inspection" else ("", {})
+    if doc_type == "area_send":
+        overall = send_outcome(head)
     meta = DocumentMeta(
         council=find_council(head, text),
         inspectorate=find_inspectorate(head, doc_type),

@@ -76,6 +76,14 @@ class Passage:
             return [Unit(SENTENCE, s.start, s.end) for s in self.sentences()]
         return [u for u in self.units if u.kind in QUOTABLE]
 
+    def unit_counts(self) -> dict[str, int]:
+        """How many list items and judgement statements it holds (filterable: `items>0`)."""
+        counts = {"items": 0, "judgements": 0}
+        for u in self.units:
+            if u.kind in (ITEM, JUDGEMENT):
+                counts["items" if u.kind == ITEM else "judgements"] += 1
+        return {k: v for k, v in counts.items() if v}
+
     def unit_text(self, unit: Unit) -> str:
         return self.text[unit.start - self.start : unit.end - self.start]
 

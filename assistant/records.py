@@ -102,6 +102,7 @@ def passage_meta(p: Passage) -> dict[str, str | int]:
         meta["section"] = _SECTION_JOIN.join(p.section)
     if p.units:
         meta["units"] = encode_units(p)
+        meta.update(p.unit_counts())
     if p.aka:
         meta["aka"] = p.aka
     return meta

@@ -6,17 +6,16 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .catalogue import Catalogue
 from .embedding import Embedder
 from .filters import Filter
 from .fusion import Ranked, reciprocal_rank_fusion
 from .intent import Scope, scope_of, topic_of
 from .keyword import KeywordIndex, ensure_keyword_index
 from .passages import Passage
+from .policy import AnswerPolicy
 from .settings import Settings
 from .store import Store, StoredHit
-
-# Weights of each ranked list in the fusion (measured with `assistant eval`: see README).
-FUSION_WEIGHTS = {"dense": 1.0, "keyword": 1.0, "scope-dense": 1.0, "scope-keyword": 1.0}
 
 
 @dataclass(frozen=True)
@@ -32,19 +31,27 @@ class Hit:
 class Retriever:
     """Finds passages for a question; safe to share across threads (one per server)."""
 
-    def __init__(self, settings: Settings, *, embedder: Embedder, store: Store):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder,
+        store: Store,
+        policy: AnswerPolicy | None = None,
+    ):
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self.weights = dict(FUSION_WEIGHTS)
+        self.policy = policy or AnswerPolicy()
         self._keyword: KeywordIndex | None = None
+        self._catalogue: Catalogue | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
         """Forget the cached keyword index (after an ingest in this process)."""
         with self._lock:
-            self._keyword, self._checked = None, 0.0
+            self._keyword, self._catalogue, self._checked = None, None, 0.0
 
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index, rebuilt when the store has changed since it was built."""
@@ -55,16 +62,24 @@ class Retriever:
             self._checked = time.monotonic()
             if self._keyword is None or self._keyword.stamp != stamp:
                 self._keyword = ensure_keyword_index(self.settings, self.store, stamp=stamp)
+                self._catalogue = None
             return self._keyword
+
+    def catalogue(self) -> Catalogue:
+        """What the index holds, document by document; rebuilt with the keyword index."""
+        self.keyword_index()
+        with self._lock:
+            if self._catalogue is None:
+                self._catalogue = Catalogue.of(self.store.records())
+            return self._catalogue
 
     def search(
         self,
         query: str,
         *,
-        k: int = 12,
+        k: int | None = None,
         where: Filter | None = None,
         scope: Scope | None = None,
-        pool: int = 30,
     ) -> list[Hit]:
         """The k best passages for `query`, within `where` if given.
 
@@ -72,6 +87,7 @@ class Retriever:
         toward their documents: dense and keyword results inside that scope are fused as two more
         ranked lists. That is a boost, never a filter: other documents can still be cited.
         """
+        k, pool = k or self.policy.passages, self.policy.pool
         vector = self.embedder.embed_query(query)
         keyword_index = self.keyword_index()
         seen: dict[str, StoredHit] = {}
@@ -96,7 +112,9 @@ class Retriever:
                     tag="scope-",
                 )
             )
-        fused = reciprocal_rank_fusion(lists, weights=self.weights)[:k]
+        fused = reciprocal_rank_fusion(
+            lists, k=self.policy.rrf_k, weights=self.policy.fusion_weights
+        )[:k]
         return self._hits(fused, vector, lists, seen)
 
     def _ranked(

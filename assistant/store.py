@@ -356,6 +356,28 @@ class Store:
             by_id[pid] = StoredHit(passage_from(pid, text, meta), score)
         return [by_id[i] for i in ids if i in by_id]
 
+    @_guarded
+    def find(
+        self, where: dict, *, vector: np.ndarray | None = None, limit: int = 200
+    ) -> list[StoredHit]:
+        """Passages matching a Chroma `where` clause (no ranking), scored by cosine against
+        `vector` when given: the list sections or grade tables of named documents."""
+        self._refresh()
+        include = ["documents", "metadatas"] + (["embeddings"] if vector is not None else [])
+        got = self.passages.get(where=where, limit=limit, include=include)
+        embeddings = got["embeddings"] if vector is not None else [None] * len(got["ids"])
+        return [
+            StoredHit(
+                passage_from(pid, text, meta),
+                float(np.dot(np.asarray(emb, dtype=np.float32), vector))
+                if emb is not None
+                else 0.0,
+            )
+            for pid, text, meta, emb in zip(
+                got["ids"], got["documents"], got["metadatas"], embeddings, strict=True
+            )
+        ]
+
     def iter_passages(self) -> Iterator[list[Passage]]:
         """All passages, a page of records at a time (bounded memory)."""
         offset = 0

@@ -8,10 +8,12 @@ from dataclasses import replace
 
 from assistant.answer import AnswerPolicy, Candidate, compose, is_statement, select
 from assistant.engine import Turn
-from assistant.intent import COUNT, SHARE, Scope, admits, holds_quantity, named_kinds, topic_of
+from assistant.intent import Scope, admits, named_kinds, topic_of
 from assistant.intent import understand as understand_question
 from assistant.meta import DocumentMeta
 from assistant.passages import Passage
+from assistant.quantities import COUNT, SHARE
+from assistant.quantities import holds as holds_quantity
 from assistant.retrieval import Hit
 from assistant.sentences import Span
 

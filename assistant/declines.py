@@ -1,0 +1,157 @@
+"""Honest declines: each a named, general rule, with the reason shown to the reader.
+
+- `council_not_indexed`: the question is about councils the index holds nothing on;
+- `no_matching_document`: the council is held, but no document of the kind or year named;
+- `name_not_indexed`: it names something no indexed passage mentions at all ("Mars");
+- `not_mentioned`: a specific word of the question, which other documents use, appears nowhere
+  in the documents of the council it asks about ("pay" in Liverpool's reports);
+- `contradicted_premise`: it asks why a council got a grade its reports do not give; the
+  answer quotes what they do give;
+- `no_quantity`: it asks for a quantity of some kind, and no statement holds one;
+- `not_similar`: nothing indexed is close enough to it.
+
+A question naming a held and an unheld council ("Kent and Surrey") is answered for the held one,
+with a note saying the other is not indexed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from . import quantities
+from .catalogue import Catalogue, kind_label
+from .citations import Decline
+from .councils import named as named_councils
+from .intent import REASON, QueryIntent, Scope
+from .shapes import documents_of
+from .text import MONTHS, STOP_WORDS, terms
+
+COUNCIL_NOT_INDEXED = "council_not_indexed"
+NO_MATCHING_DOCUMENT = "no_matching_document"
+NAME_NOT_INDEXED = "name_not_indexed"
+NOT_MENTIONED = "not_mentioned"
+CONTRADICTED_PREMISE = "contradicted_premise"
+NO_QUANTITY = "no_quantity"
+NOT_SIMILAR = "not_similar"
+RULES = (
+    COUNCIL_NOT_INDEXED,
+    NO_MATCHING_DOCUMENT,
+    NAME_NOT_INDEXED,
+    NOT_MENTIONED,
+    CONTRADICTED_PREMISE,
+    NO_QUANTITY,
+    NOT_SIMILAR,
+)
+# A word used by at most this share of the documents is specific enough that its absence from
+# the documents a question is about means they do not discuss it (fitted on `tune`).
+SPECIFIC_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The question narrowed to the councils the index holds, or the reason it cannot be."""
+
+    intent: QueryIntent
+    decline: Decline | None = None
+    notes: tuple[str, ...] = ()
+
+
+def check_scope(intent: QueryIntent, catalogue: Catalogue) -> Scoped:
+    """Councils the index does not hold, and kinds or years it holds nothing of."""
+    held = tuple(c for c in intent.councils if catalogue.holds(c))
+    missing = [c for c in intent.councils if not catalogue.holds(c)]
+    if missing and not held:
+        return Scoped(
+            intent, Decline(COUNCIL_NOT_INDEXED, f"No indexed document is about {_and(missing)}.")
+        )
+    notes = ()
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        notes = (f"{_and(missing)} {verb} not in the index; this answer is for {_and(held)}.",)
+    narrowed = replace(intent, scope=Scope(held, intent.years))
+    named = intent.kinds or intent.years
+    if held and named and not any(documents_of(narrowed, catalogue, c) for c in held):
+        return Scoped(narrowed, _no_document(narrowed, catalogue), notes)
+    return Scoped(narrowed, None, notes)
+
+
+def _no_document(intent: QueryIntent, catalogue: Catalogue) -> Decline:
+    kinds = " or ".join(sorted(kind_label(k) for k in intent.kinds)) or "document"
+    years = f" from {_and([str(y) for y in intent.years])}" if intent.years else ""
+    held = "; ".join(
+        f"indexed for {c}: {catalogue.describe(c) or 'nothing dated'}" for c in intent.councils
+    )
+    message = f"No indexed {kinds} about {_and(list(intent.councils))}{years} ({held})."
+    return Decline(NO_MATCHING_DOCUMENT, message)
+
+
+def unknown_names(intent: QueryIntent, keyword_index) -> Decline | None:
+    """Capitalised names in the question (not its first word, not a council, month or common
+    word) that no passage mentions: a question about "Mars" cannot be answered."""
+    question = intent.question.strip()
+    names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question)
+    # Councils are checked against the catalogue (`check_scope`), held or not.
+    councils = " ".join(named_councils(question, trust_capitals=True)).lower()
+    unknown = [
+        n
+        for n in dict.fromkeys(names)
+        if n.lower() not in STOP_WORDS
+        and n.lower() not in MONTHS
+        and n.lower() not in councils
+        and not keyword_index.knows(n)
+    ]
+    if not unknown or not keyword_index.ids:
+        return None
+    return Decline(NAME_NOT_INDEXED, f"No indexed document mentions {_and(unknown)}.")
+
+
+def not_mentioned(intent: QueryIntent, catalogue: Catalogue, keyword_index) -> Decline | None:
+    """A specific word of the question that the collection uses, but none of the documents of
+    the councils it asks about (within the kinds and years named)."""
+    if not intent.councils or not keyword_index.ids:
+        return None
+    scoped = {r.doc_id for c in intent.councils for r in documents_of(intent, catalogue, c)}
+    total = len(catalogue.records) or 1
+    for term in dict.fromkeys(terms(intent.topic)):
+        if len(term) < 3 or term.isdigit():
+            continue
+        holders = keyword_index.documents_holding(term)
+        if holders and len(holders) <= SPECIFIC_SHARE * total and not holders & scoped:
+            where = _and(list(intent.councils))
+            return Decline(NOT_MENTIONED, f"No indexed document about {where} mentions “{term}”.")
+    return None
+
+
+def contradicted_premise(intent: QueryIntent, catalogue: Catalogue) -> Decline | None:
+    """ "Why was X judged inadequate?" when X's reports give no such grade."""
+    if intent.shape != REASON or not intent.grade or not intent.councils:
+        return None
+    reports = [r for c in intent.councils for r in documents_of(intent, catalogue, c)]
+    given = {
+        r.meta.judgement(intent.area) if intent.area else r.meta.overall_judgement for r in reports
+    }
+    if not reports or intent.grade in given:
+        return None
+    actual = _and(sorted(g for g in given if g)) or "no such grade"
+    message = (
+        f"The indexed reports about {_and(list(intent.councils))} do not give the grade "
+        f"“{intent.grade}”; they give {actual}. What they say is quoted below."
+    )
+    return Decline(CONTRADICTED_PREMISE, message)
+
+
+def no_answer(intent: QueryIntent) -> Decline:
+    """Nothing chosen: no quantity of the kind asked for, or nothing close enough."""
+    where = f" about {_and(list(intent.councils))}" if intent.councils else ""
+    if intent.quantity:
+        asked = quantities.NAMES.get(intent.quantity, "a number")
+        return Decline(NO_QUANTITY, f"No indexed document{where} gives {asked} for this.")
+    return Decline(NOT_SIMILAR, f"Nothing in the indexed documents{where} is close enough to it.")
+
+
+def _and(names: list[str]) -> str:
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

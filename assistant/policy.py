@@ -1,0 +1,40 @@
+"""Every knob of retrieval, sentence selection and declining, in one typed place, each set once.
+
+The values were chosen with `assistant eval` on the `tune` split of the development questions
+and are reported on `check` beside it (README "How answers are chosen").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Weights of each ranked list in the fusion: the whole index and, when the question names
+# councils or years, inside them (dense and BM25 each).
+FUSION_WEIGHTS = {"dense": 1.0, "keyword": 1.0, "scope-dense": 1.0, "scope-keyword": 1.0}
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Knobs for retrieval, sentence selection and abstention."""
+
+    passages: int = 12  # passages retrieved per question (`ask -k`), whose units are candidates
+    pool: int = 30  # depth of each ranked list before fusion
+    rrf_k: int = 60  # reciprocal rank fusion's constant (Cormack et al.)
+    fusion_weights: dict[str, float] = field(default_factory=lambda: dict(FUSION_WEIGHTS))
+    shortlist: int = 8  # units embedded per question after the cheap lexical pass (measured)
+    group_shortlist: int = 5  # the same per council or per report, when the answer spans them
+    group_passages: int = 6  # passages searched per council or report
+    max_sentences: int = 5
+    per_document: int = 4  # cap per document when one document may answer alone
+    per_passage: int = 4  # cap per passage: a second passage of a report says something else
+    per_group: int = 2  # cap per council (comparisons) and per report (changes over time)
+    max_groups: int = 5  # councils, reports or examples shown at most
+    max_items: int = 10  # list items quoted from one list
+    min_score: float = 0.40
+    min_passage_similarity: float = 0.25
+    margin: float = 0.35  # keep units within this of the best one
+    lexical_weight: float = 0.35
+    passage_weight: float = 0.15
+    reason_weight: float = 0.10  # bonus for a unit that gives a cause, for "why" questions
+    heading_weight: float = 0.0  # weight of its section heading's similarity to the topic
+    duplicate_overlap: float = 0.8

@@ -1,0 +1,213 @@
+"""Question understanding, quantities, boilerplate and the decline rules: pure functions, tested
+with literal questions, sentences and document records."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import boilerplate, declines, quantities
+from assistant.catalogue import Catalogue, months_covered, years_covered
+from assistant.intent import (
+    ACROSS,
+    ANYWHERE,
+    EXAMPLES,
+    FACT,
+    JUDGEMENT,
+    LIST,
+    OVER_TIME,
+    PER_COUNCIL,
+    QUANTITY,
+    REASON,
+    topic_of,
+    understand,
+)
+from assistant.meta import DocumentMeta
+from assistant.records import DocumentRecord
+
+
+@pytest.mark.parametrize(
+    ("question", "shape", "spread"),
+    [
+        ("What needs to improve in Kent's services for care leavers?", LIST, ANYWHERE),
+        ("Which areas for priority action was Southampton given in 2021?", LIST, ANYWHERE),
+        ("What was flagged as needing to get better in Birmingham?", LIST, ANYWHERE),
+        ("What overall judgement did Norfolk get in 2023?", JUDGEMENT, ANYWHERE),
+        ("Which councils were rated inadequate for care leavers?", JUDGEMENT, ANYWHERE),
+        ("Why were Tameside care leavers getting eviction notices?", REASON, ANYWHERE),
+        ("What has been behind the improvement in Walsall?", REASON, ANYWHERE),
+        ("Has Norfolk improved since its last inspection?", FACT, OVER_TIME),
+        ("Give me an example of good support for young carers.", EXAMPLES, ACROSS),
+        ("Compare how care leavers are getting on in Devon and in Hampshire.", FACT, PER_COUNCIL),
+        ("Has Ofsted raised social worker caseloads in Kent more than once?", FACT, OVER_TIME),
+        ("How did Birmingham's judgement change between 2016 and 2023?", JUDGEMENT, OVER_TIME),
+        ("How well are children in care supported in Norfolk?", FACT, ANYWHERE),
+    ],
+)
+def test_the_shape_of_answer_a_question_asks_for(question, shape, spread):
+    intent = understand(question)
+    assert (intent.shape, intent.spread) == (shape, spread)
+
+
+def test_why_wins_over_the_list_words_it_mentions():
+    intent = understand("Why was Rotherham told to draw up a priority action plan?")
+    assert intent.shape == REASON
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many children were on child protection plans in Barking and Dagenham?", "count"),
+        ("What percentage of Devon's social workers were agency staff?", "share"),
+        ("How much extra funding did Kent put into social work posts?", "money"),
+        ("How much does Norfolk County Council spend on children's social care?", "money"),
+        ("How often were care leavers in Dorset being visited?", "frequency"),
+        ("What hours is Norfolk's children's advice and duty service open?", "time"),
+        ("On what dates did Ofsted visit Shropshire in 2024?", "date"),
+        ("How long did children wait for an assessment?", "duration"),
+        ("What did inspectors say about caseloads?", ""),
+    ],
+)
+def test_the_kind_of_quantity_asked_for(question, kind):
+    assert quantities.asked(question) == kind
+    assert understand(question).shape == (QUANTITY if kind else understand(question).shape)
+
+
+def test_sentences_hold_a_quantity_of_the_kind_asked():
+    assert quantities.holds("count", "There are 420 children on child protection plans.")
+    assert not quantities.holds("count", "The visit took place on 4 March 2023.")
+    assert not quantities.holds("count", "Manageable caseloads (enabler 2, national framework).")
+    assert quantities.holds("share", "Agency staff make up 16% of social workers.")
+    assert not quantities.holds("share", "A majority of workers said that they felt supported.")
+    assert quantities.holds("money", "An additional £1.4 million a year was allocated.")
+    assert quantities.holds("frequency", "The fostering panel meets every month.")
+    assert quantities.holds("frequency", "Most care leavers are seen at least every eight weeks.")
+    assert quantities.holds("time", "The service is open from 8 am to 8 pm.")
+    assert quantities.holds("date", "The visit took place on 30 and 31 July 2024.")
+    assert not quantities.holds("date", "Visits are purposeful and regular.")
+
+
+def test_what_a_question_names():
+    intent = understand(
+        "List the improvement points Kent was given when inspected in November 2025."
+    )
+    assert intent.councils == ("Kent",) and intent.years == (2025,)
+    assert intent.months == ((2025, 11),)
+    assert intent.cue.startswith("List the improvement points")
+    graded = understand("Which councils were judged inadequate for care leavers?")
+    assert (graded.grade, graded.area) == ("Inadequate", "care_leavers")
+    assert understand("Give me an example of good practice").grade == ""  # "good" is no grade here
+    assert understand("What grade did Poole get?").councils == ("Poole",)  # a capital mid-question
+    assert understand("Reading the reports, what stands out?").councils == ()
+
+
+def test_the_topic_drops_what_places_the_question_and_reads_cleanly():
+    topic = topic_of(
+        "After the focused visit on children in care in Birmingham in September 2024, what was"
+        " flagged as needing to get better?"
+    )
+    assert "Birmingham" not in topic and "2024" not in topic and " in," not in topic
+    assert topic.endswith("what was flagged as needing to get better?")
+    assert topic_of(
+        "Why had more children come into care in Rotherham by the 2017 inspection?"
+    ) == ("Why had more children come into care?")
+
+
+def test_boilerplate_is_wording_many_documents_share():
+    counter = boilerplate.Counter()
+    shared = "Ofsted is the Office for Standards in Education."
+    for doc in "abcd":
+        counter.add(doc, [shared, f"Finding only {doc} makes."])
+    counter.add("a", [shared.upper()])  # the same words twice in one document count once
+    common = counter.common()
+    assert boilerplate.sentence_key("ofsted is the office for standards in education") in common
+    assert boilerplate.sentence_key("Finding only a makes.") not in common
+    assert boilerplate.min_documents(39) == 3 and boilerplate.min_documents(800) == 16
+
+
+# --- the catalogue and the decline rules, on literal document records -----------------------
+
+
+def record(doc_id: str, council: str, doc_type: str, published: str, **meta) -> DocumentRecord:
+    year = int(published[:4]) if published else 0
+    details = DocumentMeta(
+        council=council, doc_type=doc_type, published=published, year=year, **meta
+    )
+    return DocumentRecord(doc_id, f"{doc_id}.pdf", "pdf", 1, 1, "", 0.0, details)
+
+
+CATALOGUE = Catalogue.of(
+    [
+        record("hav", "Havering", "full_inspection", "2024-02-05", overall_judgement="Inadequate"),
+        record(
+            "kent22",
+            "Kent",
+            "full_inspection",
+            "2022-07-05",
+            inspection_start="2022-05-09",
+            inspection_end="2022-05-20",
+            overall_judgement="Outstanding",
+        ),
+        record("kent24", "Kent", "focused_visit", "2024-02-27"),
+        record("news", "Walsall", "news_article", ""),
+    ]
+)
+
+
+def test_the_years_and_months_a_report_is_from():
+    meta = CATALOGUE.of_council("Kent")[0].meta
+    assert years_covered(meta) == {2022}
+    assert months_covered(meta) == {(2022, 5), (2022, 7)}
+    december = DocumentMeta(
+        inspection_start="2024-12-02",
+        inspection_end="2024-12-06",
+        published="2025-01-28",
+        year=2025,
+    )
+    assert years_covered(december) == {2024, 2025}
+
+
+def test_a_council_the_index_does_not_hold_is_declined_by_name():
+    scoped = declines.check_scope(understand("What did Ofsted say about Cornwall?"), CATALOGUE)
+    assert scoped.decline.rule == declines.COUNCIL_NOT_INDEXED
+    assert scoped.decline.message == "No indexed document is about Cornwall."
+
+
+def test_a_held_and_an_unheld_council_answer_for_the_held_one_with_a_note():
+    scoped = declines.check_scope(understand("Compare caseloads in Kent and Surrey."), CATALOGUE)
+    assert scoped.decline is None and scoped.intent.councils == ("Kent",)
+    assert scoped.notes == ("Surrey is not in the index; this answer is for Kent.",)
+
+
+def test_no_document_of_the_kind_or_year_named():
+    visit = declines.check_scope(
+        understand("What did the 2021 focused visit to Havering find?"), CATALOGUE
+    )
+    assert visit.decline.rule == declines.NO_MATCHING_DOCUMENT
+    assert "focused visit" in visit.decline.message and "2021" in visit.decline.message
+    assert "indexed for Havering: inspection 2024" in visit.decline.message
+    # An inspection in May 2022, published in July: "the 2022 inspection" is held.
+    assert (
+        declines.check_scope(understand("What did Kent's 2022 inspection find?"), CATALOGUE).decline
+        is None
+    )
+
+
+def test_a_premise_the_reports_contradict():
+    why = understand("Why was Kent judged inadequate?")
+    decline = declines.contradicted_premise(declines.check_scope(why, CATALOGUE).intent, CATALOGUE)
+    assert decline.rule == declines.CONTRADICTED_PREMISE and "Outstanding" in decline.message
+    held = understand("Why was Havering judged inadequate?")
+    assert declines.contradicted_premise(held, CATALOGUE) is None
+    assert (
+        declines.contradicted_premise(understand("Was Kent judged inadequate?"), CATALOGUE) is None
+    )
+
+
+def test_no_quantity_and_nothing_close_enough_say_what_is_missing():
+    share = declines.no_answer(
+        understand("What percentage of Kent's social workers are agency staff?")
+    )
+    assert share.rule == declines.NO_QUANTITY
+    assert share.message == "No indexed document about Kent gives a percentage or share for this."
+    assert declines.no_answer(understand("What about the weather?")).rule == declines.NOT_SIMILAR
+    assert FACT == understand("What about the weather?").shape

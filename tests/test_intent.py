@@ -210,4 +210,4 @@ def test_no_quantity_and_nothing_close_enough_say_what_is_missing():
     assert share.rule == declines.NO_QUANTITY
     assert share.message == "No indexed document about Kent gives a percentage or share for this."
     assert declines.no_answer(understand("What about the weather?")).rule == declines.NOT_SIMILAR
-    assert FACT == understand("What about the weather?").shape
+    assert understand("What about the weather?").shape == FACT

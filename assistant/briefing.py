@@ -38,7 +38,7 @@ def to_markdown(answers: Sequence[Answer], *, options: BriefingOptions | None = 
         lines += [_md(options.note), ""]
     for number, answer in enumerate(answers, 1):
         lines += [f"## {number}. {_md(_one_line(answer.question))}", ""]
-        if answer.answered:
+        if answer.citations:  # an answer, or what the documents say against its premise
             lines += [_md(answer.answer), "", "**References**", ""]
             lines += [f"- **[{c.id}]** {_md(_source_and_quote(c))}" for c in answer.citations]
         else:
@@ -64,7 +64,7 @@ def to_docx(answers: Sequence[Answer], *, options: BriefingOptions | None = None
         document.add_heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
         for block in answer.answer.split("\n\n"):
             document.add_paragraph(_xml(block))
-        if answer.answered:
+        if answer.citations:
             document.add_heading("References", level=2)
             for c in answer.citations:
                 document.add_paragraph(_xml(_reference(c)))

@@ -110,15 +110,7 @@ def ingest(
         found, skipped = discover(roots)
         report.skipped.extend(skipped)
         records = {r.source: r for r in store.records()}
-        todo = []
-        for f in found:
-            record = records.get(f.source)
-            if record is not None and record.sha256 == _sha_or_empty(f.path):
-                report.files_unchanged += 1
-                if progress:
-                    progress(f.source, 0)
-            else:
-                todo.append(f)
+        todo = _changed(found, records, report=report, progress=progress)
         _embed_and_store(
             todo,
             settings=settings,
@@ -135,6 +127,26 @@ def ingest(
         ensure_keyword_index(settings, store)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _changed(
+    found: list[FoundFile],
+    records: dict[str, DocumentRecord],
+    *,
+    report: IngestReport,
+    progress: Progress | None,
+) -> list[FoundFile]:
+    """The files that are new or changed since they were indexed; the rest are counted."""
+    todo = []
+    for f in found:
+        record = records.get(f.source)
+        if record is not None and record.sha256 == _sha_or_empty(f.path):
+            report.files_unchanged += 1
+            if progress:
+                progress(f.source, 0)
+        else:
+            todo.append(f)
+    return todo
 
 
 def _sha_or_empty(path: Path) -> str:

@@ -87,13 +87,10 @@ class Retriever:
         toward their documents: dense and keyword results inside that scope are fused as two more
         ranked lists. That is a boost, never a filter: other documents can still be cited.
         """
-        k, pool = k or self.policy.passages, self.policy.pool
         vector = self.embedder.embed_query(query)
         keyword_index = self.keyword_index()
         seen: dict[str, StoredHit] = {}
-        lists = self._ranked(
-            query, vector, keyword_index, where=where, pool=pool, seen=seen, tag=""
-        )
+        lists = self._ranked(query, vector, keyword_index, where=where, seen=seen, tag="")
         scope = scope_of(query) if scope is None else scope
         if scope:
             # Inside the scope the council and year are already matched: search on the topic alone,
@@ -101,25 +98,16 @@ class Retriever:
             scoped = scope.filter().and_(where) if where else scope.filter()
             topic = topic_of(query)
             topic_vector = vector if topic == query else self.embedder.embed_query(topic)
-            lists.update(
-                self._ranked(
-                    topic,
-                    topic_vector,
-                    keyword_index,
-                    where=scoped,
-                    pool=pool,
-                    seen=seen,
-                    tag="scope-",
-                )
+            lists |= self._ranked(
+                topic, topic_vector, keyword_index, where=scoped, seen=seen, tag="scope-"
             )
         fused = reciprocal_rank_fusion(
             lists, k=self.policy.rrf_k, weights=self.policy.fusion_weights
-        )[:k]
-        return self._hits(fused, vector, lists, seen)
+        )
+        return self._hits(fused[: k or self.policy.passages], vector, lists, seen)
 
-    def _ranked(
-        self, query, vector, keyword_index, *, where, pool, seen, tag
-    ) -> dict[str, list[Ranked]]:
+    def _ranked(self, query, vector, keyword_index, *, where, seen, tag) -> dict[str, list[Ranked]]:
+        pool = self.policy.pool
         dense = self.store.query(vector, k=pool, where=where.chroma() if where else None)
         for h in dense:  # keep the similarity to the question itself where both are known
             seen.setdefault(h.passage.id, h)

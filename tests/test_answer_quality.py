@@ -172,4 +172,5 @@ def test_follow_up_question_inherits_the_council(corpus_assistant):
     assert follow_up.answered
     assert {c.meta.council for c in follow_up.citations} == {"Kent"}
     alone = corpus_assistant.ask("And what did they say about caseloads?")
+    assert alone.answered and alone.citations, "without the history it is answered anyway"
     assert {c.meta.council for c in alone.citations} != {"Kent"}

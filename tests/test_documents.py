@@ -83,6 +83,21 @@ def test_html_keeps_the_article_and_drops_scripts_menus_and_comments(tmp_path):
     assert doc.title == "Council praised by inspectors"
 
 
+def test_a_title_is_cleaned_like_the_text(tmp_path):
+    html = (
+        "<html><head><title>x</title></head><body><article>"
+        "<h1>Wrexham <script>alert('h1')</script>fostering\u00a0review</h1>"
+        "<p>The fostering panel in Wrexham meets every month to approve new foster carers.</p>"
+        "<p>Carers told the review that the panel supports them well throughout the year.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "review.html"
+    path.write_text(html, encoding="utf-8")
+    doc = read(path)
+    assert doc.title == "Wrexham fostering review"
+    assert "alert" not in doc.pages[0].text
+
+
 def test_markdown_markup_is_removed(tmp_path):
     path = tmp_path / "notes.md"
     path.write_text(

@@ -353,9 +353,13 @@ def test_second_ingest_stops_and_queries_keep_working_during_an_ingest(tmp_path,
             "ask", "How quickly do social workers see children?", "--json", "--index", str(index)
         )
         assert ask.returncode == 0, ask.stderr
-        assert json.loads(ask.stdout)["question"]
+        asked = json.loads(ask.stdout)
         sources = cli("sources", "--json", "--index", str(index))
         assert sources.returncode == 0 and "seed.txt" in sources.stdout
+        registered = {r["source"] for r in json.loads(sources.stdout)}
+        # Mid-ingest, answers come only from documents already registered, whole.
+        cited = {c["source"] for c in asked["citations"] + asked["related"]}
+        assert cited and cited <= registered, (cited, registered)
         assert thread.is_alive(), "the ingest finished before the probes ran"
     finally:
         release.set()

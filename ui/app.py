@@ -328,13 +328,16 @@ def sources_panel(config: PageConfig) -> None:
         format_func=lambda i: f"{i + 1}. {turns[i].question[:80]}",
     )
     answer = turns[number]
-    if not answer.answered:
+    correcting = not answer.answered and bool(answer.citations)
+    if correcting:
+        st.warning("The question's premise is not what the documents say; this is what they say.")
+    elif not answer.answered:
         st.warning(
             "No answer was found. These are the closest passages; they do not answer the question."
         )
-    cited = answer.citations if answer.answered else answer.related
+    cited = answer.citations if answer.answered or correcting else answer.related
     for citation in cited:
-        st.html(render.card_html(citation, related=not answer.answered))
+        st.html(render.card_html(citation, related=not (answer.answered or correcting)))
         original_controls(citation, config, key=f"orig-{number}-{citation.id}")
 
 

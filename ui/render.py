@@ -32,6 +32,7 @@ CSS = """
            overflow-y: auto; border-left: 3px solid #d0d7de; padding: 0.3rem 0.7rem;
            margin-bottom: 0.8rem; }
 .ia-page mark { background: #ffe066; }
+.ia-note { color: #57606a; font-style: italic; }
 .ia-flag { color: #8a6100; font-size: 0.8em; font-weight: 600; text-transform: uppercase; }
 </style>
 """
@@ -48,13 +49,23 @@ def md_literal(text: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer's paragraphs, escaped, with each `[n]` marker styled as a citation."""
+    """The answer's paragraphs, escaped, with each `[n]` marker styled as a citation; a list's
+    items as a bulleted list; notes ("Surrey is not in the index") after it."""
+    notes = "".join(f'<p class="ia-note">{esc(n)}</p>' for n in answer.notes)
     if not answer.answered:
-        return f'<div class="ia-answer ia-declined">{esc(answer.answer)}</div>'
+        return f'<div class="ia-answer ia-declined">{esc(answer.answer)}{notes}</div>'
     paragraphs = [p for p in answer.answer.split("\n\n") if p.strip()]
     known = {str(c.id) for c in answer.citations}
-    body = "".join(f"<p>{_markers(esc(p), known)}</p>" for p in paragraphs)
-    return f'<div class="ia-answer">{body}</div>'
+    body = "".join(_paragraph_html(p, known) for p in paragraphs)
+    return f'<div class="ia-answer">{body}{notes}</div>'
+
+
+def _paragraph_html(paragraph: str, known: set[str]) -> str:
+    first, *rest = paragraph.split("\n")
+    if rest and all(line.startswith("- ") for line in rest):
+        items = "".join(f"<li>{_markers(esc(line[2:]), known)}</li>" for line in rest)
+        return f"<p>{_markers(esc(first), known)}</p><ul>{items}</ul>"
+    return f"<p>{_markers(esc(paragraph), known)}</p>"
 
 
 def _markers(escaped: str, known: set[str]) -> str:

@@ -25,7 +25,10 @@ class Assistant:
         self.settings = settings
         self.policy = policy or AnswerPolicy()
         self.embedder = Embedder(
-            settings.model, batch_size=settings.embed_batch, threads=settings.threads
+            settings.model,
+            batch_size=settings.embed_batch,
+            threads=settings.threads,
+            cache=settings.encoder_cache,
         )
         self.store = Store(settings, model_name=settings.model)
         self.retriever = Retriever(settings, embedder=self.embedder, store=self.store)

@@ -27,6 +27,10 @@ class Settings:
     max_file_mb: float = 200.0
     embed_batch: int = 32
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
+    # ONNX graphs exported from the model, one folder per model-folder hash: see encoder_cache.py
+    encoder_cache: Path = field(
+        default_factory=lambda: Path("~/.cache/inspection-assistant/encoders").expanduser()
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -45,6 +49,8 @@ class Settings:
             values["max_file_mb"] = float(env["ASSISTANT_MAX_FILE_MB"])
         if env.get("ASSISTANT_PASSAGE_TOKENS"):
             values["passage_tokens"] = int(env["ASSISTANT_PASSAGE_TOKENS"])
+        if env.get("ASSISTANT_ENCODER_CACHE"):
+            values["encoder_cache"] = Path(env["ASSISTANT_ENCODER_CACHE"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(values["index_dir"])

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
+from transformers.utils import logging as transformers_logging
 
 from .encoder import GRAPH, TOKENIZER, GraphFacts
 
@@ -37,6 +38,9 @@ class TorchEncoder:
     def __init__(self, path: Path | str, *, threads: int | None = None):
         if threads:
             torch.set_num_threads(threads)
+        # The loader's "Loading weights 103/103" bar would print at every ingest, above the
+        # ingest's own progress bar; transformers' own switch turns it off (not stderr).
+        transformers_logging.disable_progress_bar()
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length)

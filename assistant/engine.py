@@ -31,7 +31,10 @@ class Assistant:
         self.settings = settings
         self.policy = policy or AnswerPolicy()
         self.embedder = Embedder(
-            settings.model, batch_size=settings.embed_batch, threads=settings.threads
+            settings.model,
+            batch_size=settings.embed_batch,
+            threads=settings.threads,
+            cache=settings.encoder_cache,
         )
         self.store = Store(settings, model_name=settings.model, create=create)
         self.retriever = Retriever(

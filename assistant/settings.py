@@ -42,6 +42,10 @@ class Settings:
     llm_model: str = ""
     llm_key: str = ""
     llm_timeout: float = 30.0
+    # ONNX graphs exported from the model, one folder per model-folder hash: see encoder_cache.py
+    encoder_cache: Path = field(
+        default_factory=lambda: Path("~/.cache/inspection-assistant/encoders").expanduser()
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -143,6 +147,12 @@ VARIABLES = (
     ),
     Variable("ASSISTANT_THREADS", "threads", _number(1, 256, integer=True), "CPU threads used"),
     Variable("ASSISTANT_DOCS", "doc_roots", _paths, "folders holding the original files"),
+    Variable(
+        "ASSISTANT_ENCODER_CACHE",
+        "encoder_cache",
+        _path,
+        "where ONNX graphs exported from the model are kept",
+    ),
     Variable("ASSISTANT_CONTEXT_HEADERS", "contextual", _flag, "embed passages with their context"),
     Variable("ASSISTANT_LLM_URL", "llm_url", _url, "OpenAI-compatible endpoint for summaries"),
     Variable("ASSISTANT_LLM_MODEL", "llm_model", _text, "model name sent to that endpoint"),

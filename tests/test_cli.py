@@ -4,6 +4,7 @@ types listed, not errors), 3 partial, 1 nothing indexable or a missing path."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +14,16 @@ import hostile
 from assistant.ingest import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
         capture_output=True,
         text=True,
         timeout=900,
         cwd=cwd,
+        env=None if env is None else os.environ | env,
     )
 
 
@@ -88,3 +92,19 @@ def test_ingest_only_unsupported_files_is_not_an_error(tmp_path):
     assert result.returncode == EXIT_OK
     report = json.loads(result.stdout)
     assert report["skipped"] == [] and len(report["unsupported"]) == 3
+
+
+def test_first_ingest_exports_the_model_and_prints_no_loading_bars(tmp_path):
+    """With an empty encoder cache the model is loaded into torch (and exported): the model
+    loader's "Loading weights" bar and the exporter's warnings must not reach the output."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha paper. " + hostile.PROSE, encoding="utf-8")
+    cache = tmp_path / "encoders"
+    env = {"ASSISTANT_ENCODER_CACHE": str(cache)}
+    result = cli("ingest", str(folder), "--index", str(tmp_path / "idx"), env=env)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert "Indexed 1 files" in result.stdout
+    assert len(list(cache.glob("*/model.onnx"))) == 1, "the graph was exported into the cache"
+    assert "Loading weights" not in result.stderr
+    assert "Warning" not in result.stderr, result.stderr

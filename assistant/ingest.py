@@ -28,7 +28,7 @@ from .embedding import Embedder
 from .keyword import ensure_keyword_index, keyword_folder
 from .locks import ingest_lock
 from .meta import DocumentMeta
-from .passages import Passage, passages_of
+from .passages import Passage, layout, passages_of
 from .pipeline import BackgroundWriter, embed_in_runs, read_ahead
 from .records import DocumentRecord
 from .settings import Settings
@@ -110,7 +110,8 @@ def ingest(
         found, skipped = discover(roots)
         report.skipped.extend(skipped)
         records = {r.source: r for r in store.records()}
-        todo = _changed(found, records, report=report, progress=progress)
+        current = layout(max_tokens=settings.passage_tokens, contextual=settings.contextual)
+        todo = _changed(found, records, current=current, report=report, progress=progress)
         _embed_and_store(
             todo,
             settings=settings,
@@ -133,14 +134,17 @@ def _changed(
     found: list[FoundFile],
     records: dict[str, DocumentRecord],
     *,
+    current: str,
     report: IngestReport,
     progress: Progress | None,
 ) -> list[FoundFile]:
-    """The files that are new or changed since they were indexed; the rest are counted."""
+    """The files that are new or changed since they were indexed, or were indexed in another
+    passage layout (an upgrade, a changed passage size); the rest are counted."""
     todo = []
     for f in found:
         record = records.get(f.source)
-        if record is not None and record.sha256 == _sha_or_empty(f.path):
+        same = record is not None and record.format == current
+        if same and record.sha256 == _sha_or_empty(f.path):
             report.files_unchanged += 1
             if progress:
                 progress(f.source, 0)
@@ -196,8 +200,10 @@ def _embed_and_store(
     write each run of documents to the store (writer thread): the model is kept busy. See
     pipeline.py."""
 
+    made = layout(max_tokens=settings.passage_tokens, contextual=settings.contextual)
+
     def write(run: list[tuple[Prepared, np.ndarray]]) -> None:
-        _store_run(run, report=report, store=store, records=records)
+        _store_run(run, report=report, store=store, records=records, layout_id=made)
         if progress:
             for item, _ in run:
                 progress(item.found.source, len(item.passages))
@@ -228,6 +234,7 @@ def _store_run(
     report: IngestReport,
     store: Store,
     records: dict[str, DocumentRecord],
+    layout_id: str,
 ) -> None:
     """Store a run of documents in three writes, in the crash-safe order: old versions out,
     all passages in, then every document registered."""
@@ -244,7 +251,7 @@ def _store_run(
     if replaced:
         store.remove_documents(replaced)
     store.add([p for item, _ in ready for p in item.passages], np.vstack([v for _, v in ready]))
-    store.register(*(_record_of(item.document, item.passages) for item, _ in ready))
+    store.register(*(_record_of(item.document, item.passages, layout_id) for item, _ in ready))
     for item, _ in ready:
         report.files_indexed += 1
         report.pages += len(item.document.pages)
@@ -257,7 +264,7 @@ def _why_skipped(item: Prepared) -> Skipped | None:
     return item.skipped
 
 
-def _record_of(document: Document, passages: list[Passage]) -> DocumentRecord:
+def _record_of(document: Document, passages: list[Passage], layout_id: str) -> DocumentRecord:
     return DocumentRecord(
         doc_id=document.doc_id,
         source=document.source,
@@ -267,6 +274,7 @@ def _record_of(document: Document, passages: list[Passage]) -> DocumentRecord:
         sha256=document.sha256,
         ingested_at=time.time(),
         meta=document.meta,
+        format=layout_id,
     )
 
 

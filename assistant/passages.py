@@ -16,6 +16,16 @@ from .meta import DocumentMeta
 from .sentences import Span, estimate_tokens, split_sentences
 from .structure import HEADING, ITEM, JUDGEMENT, TEXT, Block, outline
 
+# Bump when passages are made differently: documents indexed in another layout are indexed
+# again by the next ingest, unchanged files included.
+LAYOUT_VERSION = 2  # 2: sections, units, context headers
+
+
+def layout(*, max_tokens: int, contextual: bool) -> str:
+    """How passages are cut and embedded, as recorded with each document."""
+    return f"{LAYOUT_VERSION}:{max_tokens}:{'context' if contextual else 'plain'}"
+
+
 SENTENCE = "sentence"
 QUOTABLE = frozenset({SENTENCE, ITEM, JUDGEMENT})
 

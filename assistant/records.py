@@ -32,6 +32,7 @@ class DocumentRecord:
     sha256: str
     ingested_at: float
     meta: DocumentMeta = field(default_factory=DocumentMeta)
+    format: str = ""  # how its passages were made (`passages.layout`); "" before formats existed
 
     @property
     def title(self) -> str:
@@ -154,6 +155,7 @@ def record_meta(r: DocumentRecord) -> dict[str, str | int | float]:
         "sha256": r.sha256,
         "ingested_at": r.ingested_at,
         "meta": meta_json(r.meta),
+        "format": r.format,
     }
 
 
@@ -173,6 +175,7 @@ def record_from(meta: dict) -> DocumentRecord:
         sha256=meta.get("sha256", ""),
         ingested_at=float(meta.get("ingested_at", 0.0)),
         meta=document,
+        format=str(meta.get("format", "")),
     )
 
 

@@ -20,8 +20,10 @@ UI_PDFS = [
     "ofsted-fv-norfolk-2021.pdf",
     "ofsted-fv-kent-2024.pdf",
     "ofsted-cqc-send-rotherham-2024.pdf",
+    "ofsted-ilacs-liverpool-2023.pdf",  # the caseload question of "Show the page"
 ]
 QUESTION = "How well are children in care supported in Norfolk?"
+CASELOADS = "How high are personal advisers' caseloads in Liverpool?"
 OFF_TOPIC = "What is the boiling point of liquid nitrogen on Mars?"
 EVIL_TEXT = (
     "Wyvernshire fostering panel review\n\n"
@@ -99,6 +101,37 @@ def test_read_the_cited_page_of_the_original(ui_index, monkeypatch):
     assert len(pages) == 1
     assert f"<mark>{render.esc(first.quote)}</mark>" in pages[0]
     assert len(pages[0]) > len(render.card_html(first)) // 2  # the whole page, not the excerpt
+
+
+@pytest.mark.slow
+def test_cards_open_with_the_quote_trimmed_into_view(ui_index, monkeypatch):
+    at = ask(app_for(ui_index, monkeypatch), CASELOADS)
+    citations = at.session_state["turns"][-1].citations
+    assert citations and citations[0].source == "ofsted-ilacs-liverpool-2023.pdf"
+    # the first quote ends its long passage: the card today would show it below the fold
+    assert len(citations[0].excerpt) - citations[0].quote_in_excerpt[1] < 20
+    for card, c in zip(cards(at), citations, strict=True):
+        excerpt = card.split('class="ia-excerpt">', 1)[1]
+        lead = excerpt.split("<mark>", 1)[0]
+        assert f"<mark>{render.esc(c.quote)}</mark>" in excerpt
+        assert len(lead) <= render.CARD_BEFORE + len(render.ELLIPSIS) + 1
+        assert lead.startswith(render.ELLIPSIS) == (len(lead) < len(c.around_quote()[0]))
+
+
+@pytest.mark.slow
+def test_show_the_page_renders_the_cited_pdf_page_with_the_quote_boxed(ui_index, monkeypatch):
+    at = ask(app_for(ui_index, monkeypatch), CASELOADS)
+    first = at.session_state["turns"][-1].citations[0]
+    assert first.page and not [h for h in htmls(at) if "data-page=" in h]
+    at.button(key=f"orig-0-{first.id}-page").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [h for h in htmls(at) if "data-page=" in h]
+    assert len(shown) == 1 and f'data-page="{first.page}"' in shown[0]
+    assert shown[0].count('class="ia-hl"') == len(first.quote.split())  # a box per word
+    assert '<img src="data:image/webp;base64,' in shown[0]
+    assert any(c.value.endswith("the quoted words are highlighted.") for c in at.caption)
+    cached = list((ui_index / "index" / "page-images").iterdir())
+    assert cached  # rendered beside the index, for the next time
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from assistant.process import offline_environment  # noqa: E402
 offline_environment()
 
 from assistant.briefing import BriefingOptions, to_docx, to_markdown  # noqa: E402
-from assistant.citations import Answer, Citation  # noqa: E402
+from assistant.citations import Answer  # noqa: E402
 from assistant.documents import SUPPORTED  # noqa: E402
 from assistant.engine import Assistant, Turn  # noqa: E402
 from assistant.filters import Filter, FilterError  # noqa: E402
@@ -34,11 +34,9 @@ from assistant.settings import Settings, SettingsError  # noqa: E402
 from assistant.store import IndexMissing, IndexUnavailable  # noqa: E402
 from ui import insights, render  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
-from ui.originals import original_path, page_text  # noqa: E402
+from ui.source_views import DOCX_MIME, original_controls  # noqa: E402
 from ui.uploads import UPLOAD_SUBDIR, run_with_progress, safe_name, save_upload, upload_root  # noqa: E402
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MIME = {".pdf": "application/pdf", ".docx": DOCX_MIME, ".html": "text/html", ".htm": "text/html"}
 PANE_HEIGHT = 680  # pixels
 HISTORY_TURNS = 5  # earlier exchanges passed to `ask` for follow-up questions
 
@@ -335,41 +333,12 @@ def sources_panel(config: PageConfig) -> None:
     cited = answer.citations if answer.answered else answer.related
     for citation in cited:
         st.html(render.card_html(citation, related=not answer.answered))
-        original_controls(citation, config, key=f"orig-{number}-{citation.id}")
-
-
-def original_controls(citation: Citation, config: PageConfig, *, key: str) -> None:
-    """Download the original file, or read the cited page here with the quote marked."""
-    path = original_path(citation.source, config.doc_roots)
-    if path is None:
-        st.caption("Original file not available on this server.")
-        return
-    where = f"page {citation.page}" if citation.page else "document"
-    short = f" p. {citation.page}" if citation.page else ""
-    download, read = st.columns(2)
-    download.download_button(
-        f"Open original{short}",
-        path.read_bytes,  # read only when clicked
-        file_name=path.name,
-        mime=MIME.get(path.suffix.lower(), "text/plain"),
-        key=key,
-        help=f"Downloads {path.name}"
-        + (f"; the quote is on page {citation.page}." if short else "."),
-        on_click="ignore",
-    )
-    if not read.toggle(f"Read {where} here", key=f"{key}-read"):
-        return
-    max_bytes = int(config.settings.max_file_mb * 1e6)
-    text = _page_text(str(path), citation.source, citation.page, path.stat().st_mtime, max_bytes)
-    if text is None:
-        st.caption("This page could not be read from the original file.")
-    else:
-        st.html(render.page_html(text, citation))
-
-
-@st.cache_data(max_entries=32, show_spinner="Reading the page\u2026")
-def _page_text(path: str, source: str, page: int | None, mtime: float, max_bytes: int):
-    return page_text(Path(path), source, page, max_bytes=max_bytes)
+        original_controls(
+            citation,
+            roots=config.doc_roots,
+            settings=config.settings,
+            key=f"orig-{number}-{citation.id}",
+        )
 
 
 if __name__ == "__main__":

@@ -170,6 +170,39 @@ def test_upload_then_ask_about_it_shows_html_as_text(page_for, ui_index, tmp_pat
     page.screenshot(path=str(ARTIFACTS / "browser-upload.png"))
 
 
+def test_an_uploaded_text_opens_at_its_quote_and_can_be_removed(page_for, ui_index, tmp_path):
+    base = writable_copy(ui_index, tmp_path)
+    page = page_for(base)
+    filler = "".join(
+        f"Item {n}. The highways committee reviewed the resurfacing of road {n} and approved "
+        "the budget for its drainage works.\n\n"
+        for n in range(1, 61)
+    )
+    upload = tmp_path / "wyvernshire-papers.txt"
+    upload.write_text(filler + EVIL_TEXT, encoding="utf-8")  # the quote near the end
+    page.get_by_text("Add documents", exact=True).click()
+    page.locator("input[type=file]").set_input_files([str(upload)])
+    page.get_by_role("button", name="Add to the index").click()
+    page.get_by_text("Added 1: wyvernshire-papers.txt").wait_for(timeout=ANSWER_MS)
+
+    _ask(page, EVIL_QUESTION)
+    assert "uploads/wyvernshire-papers.txt" in page.locator(".ia-card").first.inner_text()
+    page.get_by_text("Read it in the document").first.click()
+    text = page.locator(".ia-page").first
+    text.locator("mark").wait_for(timeout=PAGE_MS)
+    assert "Item 1. The highways committee" in text.inner_text()  # the whole document ...
+    assert text.evaluate("e => e.scrollTop") > 0  # ... opened scrolled down to the quote
+    assert _inside(text.locator("mark").bounding_box(), text.bounding_box())
+    page.screenshot(path=str(ARTIFACTS / "browser-document-view.png"))
+
+    remove = page.get_by_role("button", name="Remove")
+    remove.wait_for(timeout=10_000)
+    remove.click()
+    page.get_by_text("Removed wyvernshire-papers.txt").wait_for(timeout=ANSWER_MS)
+    assert page.get_by_test_id("stMetricValue").first.inner_text() == str(len(test_ui.UI_PDFS))
+    assert not (base / "index" / "uploaded" / "uploads" / "wyvernshire-papers.txt").exists()
+
+
 def _inside(inner: dict, outer: dict, *, slack: float = 0.5) -> bool:
     """Whether one bounding box lies wholly inside another (CSS pixels)."""
     return (
@@ -260,7 +293,7 @@ def _check_page_view(page, cited: Cited) -> None:
     assert _inside(highlights[0], shown_in)  # opened at the quote, not at the top
 
 
-def test_caseload_quote_in_view_and_shown_on_its_page(page_for, ui_index):
+def test_caseload_quote_in_view_and_shown_on_its_page(page_for, ui_index, tmp_path):
     page = page_for(ui_index, viewport=LAPTOP)
     _ask(page, CASELOADS)
     cards = page.locator(".ia-card")
@@ -285,3 +318,7 @@ def test_caseload_quote_in_view_and_shown_on_its_page(page_for, ui_index):
         page.keyboard.press("Escape")
         page.get_by_role("dialog").wait_for(state="hidden", timeout=10_000)
     assert len(pages_seen) >= 2
+
+    log = (tmp_path / "streamlit.log").read_text().lower()
+    # Streamlit words its deprecations "Please replace `x` with `y`. ... will be removed after"
+    assert not [w for w in ("deprecat", "please replace", "will be removed") if w in log], log

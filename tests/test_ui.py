@@ -163,6 +163,9 @@ def test_decline_shows_closest_passages_marked_not_answering(ui_index, monkeypat
 @pytest.mark.slow
 def test_sidebar_status_and_document_filter(ui_index, monkeypatch):
     at = app_for(ui_index, monkeypatch)
+    advanced = next(e for e in at.sidebar.expander if e.label == "Advanced")
+    assert [s.label for s in advanced.slider] == ["Passages to search per question"]
+    assert [s.key for s in advanced.slider] == ["k"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Documents"] == str(len(UI_PDFS))
     assert int(metrics["Passages"]) > 10
@@ -232,6 +235,37 @@ def test_upload_reports_bad_file_and_escapes_document_html(ui_index, monkeypatch
     page = "".join(htmls(at))
     assert "<img" not in page and "<script" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page or "&lt;script&gt;" in page
+
+
+@pytest.mark.slow
+def test_an_upload_is_read_in_place_then_removed_from_the_page(ui_index, monkeypatch, tmp_path):
+    base = writable_copy(ui_index, tmp_path)
+    at = app_for(base, monkeypatch)
+    at.file_uploader[0].set_value([("evil notes.txt", EVIL_TEXT.encode(), "text/plain")]).run()
+    at.button(key="upload-go").click().run()
+    source = "uploads/evil notes.txt"
+    assert at.metric[0].value == str(len(UI_PDFS) + 1)
+    cited = ask(at, EVIL_QUESTION).session_state["turns"][-1].citations[0]
+    assert cited.source == source and cited.page is None
+    # no page to render for a text file: its whole text, opening at the marked quote
+    assert not [b for b in at.button if b.key == f"orig-0-{cited.id}-page"]
+    at.toggle(key=f"orig-0-{cited.id}-read").set_value(True).run()
+    whole = next(h for h in htmls(at) if 'class="ia-page"' in h)
+    assert f"<mark>{render.esc(cited.quote)}</mark>" in whole
+    assert "&lt;script&gt;" in whole and "<script" not in whole
+    assert f'<span class="ia-open-at"></span><mark>{render.esc(cited.quote)}' in whole
+
+    at.button(key=f"remove-{source}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [render.md_literal("Removed evil notes.txt")]
+    assert at.metric[0].value == str(len(UI_PDFS))
+    assert not (base / "index" / "uploaded" / source).exists()
+    assert not [b for b in at.button if b.key == f"remove-{source}"]
+    assert source not in {
+        r.source for r in Assistant(Settings.from_env({}, index_dir=base / "index")).sources()
+    }
+    answer = ask(at, EVIL_QUESTION).session_state["turns"][-1]
+    assert source not in {c.source for c in answer.citations + answer.related}
 
 
 @pytest.mark.parametrize(

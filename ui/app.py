@@ -35,7 +35,14 @@ from assistant.store import IndexMissing, IndexUnavailable  # noqa: E402
 from ui import insights, render  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
 from ui.source_views import DOCX_MIME, original_controls  # noqa: E402
-from ui.uploads import UPLOAD_SUBDIR, run_with_progress, safe_name, save_upload, upload_root  # noqa: E402
+from ui.uploads import (  # noqa: E402
+    UPLOAD_SUBDIR,
+    remove_upload,
+    run_with_progress,
+    safe_name,
+    save_upload,
+    upload_root,
+)
 
 PANE_HEIGHT = 680  # pixels
 HISTORY_TURNS = 5  # earlier exchanges passed to `ask` for follow-up questions
@@ -120,18 +127,19 @@ def main() -> None:
 def sidebar(assistant: Assistant, records: list[DocumentRecord], config: PageConfig) -> AskOptions:
     with st.sidebar:
         st.title("Inspection report assistant")
-        st.button("New chat", on_click=_new_chat, use_container_width=True, key="new-chat")
+        st.button("New chat", on_click=_new_chat, width="stretch", key="new-chat")
         index_status(records)
-        k = st.slider(
-            "Passages to search per question",
-            1,
-            30,
-            12,
-            key="k",
-            help="More passages find more sources but answer a little slower.",
-        )
         where, note = filters(records)
-        upload_panel(assistant, config)
+        upload_panel(assistant, records, config)
+        with st.expander("Advanced", expanded=False):
+            k = st.slider(
+                "Passages to search per question",
+                1,
+                30,
+                12,
+                key="k",
+                help="More passages find more sources but answer a little slower.",
+            )
     return AskOptions(k=k, where=where, note=note)
 
 
@@ -182,7 +190,7 @@ def filters(records: list[DocumentRecord]) -> tuple[Filter, str]:
     return build_filter(selection, options), describe(selection, options)
 
 
-def upload_panel(assistant: Assistant, config: PageConfig) -> None:
+def upload_panel(assistant: Assistant, records: list[DocumentRecord], config: PageConfig) -> None:
     with st.expander("Add documents", expanded=False):
         generation = st.session_state.setdefault("upload-generation", 0)
         files = st.file_uploader(
@@ -198,6 +206,40 @@ def upload_panel(assistant: Assistant, config: PageConfig) -> None:
         for kind, text in st.session_state.get("upload-messages", []):
             # st.success/st.error read Markdown: names and reasons are shown literally.
             (st.success if kind == "ok" else st.error)(render.md_literal(text))
+        uploaded_documents(assistant, records, config)
+
+
+def uploaded_documents(
+    assistant: Assistant, records: list[DocumentRecord], config: PageConfig
+) -> None:
+    """Documents added here, each with a button that takes it out of the index again."""
+    uploaded = [r for r in records if r.source.startswith(f"{UPLOAD_SUBDIR}/")]
+    if not uploaded:
+        return
+    st.caption("Added from this page")
+    for record in uploaded:
+        name = record.source.removeprefix(f"{UPLOAD_SUBDIR}/")
+        st.button(
+            f"Remove {render.md_literal(name)}",  # labels read Markdown: names stay literal
+            key=f"remove-{record.source}",
+            icon=":material/delete:",
+            type="tertiary",
+            on_click=_remove_upload,
+            args=(assistant, config, record.source),
+            help="Takes the document out of the index and deletes the uploaded copy.",
+        )
+
+
+def _remove_upload(assistant: Assistant, config: PageConfig, source: str) -> None:
+    root = upload_root(config.settings.index_dir)
+    try:
+        removed = remove_upload(source, remove=assistant.remove, root=root)
+    except IngestBusy as exc:
+        st.session_state["upload-messages"] = [("error", f"Not removed: {exc}")]
+        return
+    name = source.removeprefix(f"{UPLOAD_SUBDIR}/")
+    message = ("ok", f"Removed {name}") if removed else ("error", f"{name}: not in the index")
+    st.session_state["upload-messages"] = [message]
 
 
 def ingest_uploads(assistant: Assistant, config: PageConfig, files) -> list[tuple[str, str]]:
@@ -249,7 +291,7 @@ def briefing_panel(note: str) -> None:
         mime="text/markdown",
         on_click="ignore",
         key="brief-md",
-        use_container_width=True,
+        width="stretch",
     )
     st.download_button(
         "Download briefing (Word)",
@@ -258,7 +300,7 @@ def briefing_panel(note: str) -> None:
         mime=DOCX_MIME,
         on_click="ignore",
         key="brief-docx",
-        use_container_width=True,
+        width="stretch",
     )
 
 

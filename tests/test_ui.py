@@ -209,6 +209,7 @@ def test_briefing_export_offered_with_the_conversation(ui_index, monkeypatch):
     at = ask(ask(at, QUESTION), OFF_TOPIC)
     labels = [b.label for b in at.get("download_button")]
     assert "Download briefing (Markdown)" in labels and "Download briefing (Word)" in labels
+    assert at.checkbox(key="brief-pages").label == "Show each quote on its page (Word)"
     md = to_markdown(at.session_state["turns"])
     assert f"## 1. {QUESTION}" in md and "## 2. What is the boiling point" in md
 
@@ -343,3 +344,22 @@ def test_filters_come_from_the_metadata_documents_carry():
     assert not where.matches({"source": "b.pdf", "council": "Kent", "year": 2023})
     assert options_from([record("x.md", doc_type="")]).choices == {}
     assert options_from([]).years is None
+
+
+def test_a_briefing_picture_is_made_for_a_pdf_citation_only(tmp_path):
+    from assistant.citations import Citation
+    from ui.source_views import page_clip
+
+    settings = Settings.from_env({}, index_dir=tmp_path / "index")
+    quote = (
+        "PAs are thwarted in their endeavours to meet the needs of their young people due to "
+        "high caseloads, sometimes over 40."
+    )
+    cited = Citation(1, "ofsted-ilacs-liverpool-2023.pdf", 8, quote, quote, 0, len(quote), 0.5)
+    picture = page_clip(cited, roots=(CORPUS,), settings=settings)
+    assert picture and picture.startswith(b"\x89PNG")
+    assert list((tmp_path / "index" / "page-images").iterdir())  # the page is cached
+    text = Citation(2, "notes.txt", None, quote, quote, 0, len(quote), 0.5)
+    missing = Citation(3, "gone.pdf", 8, quote, quote, 0, len(quote), 0.5)
+    assert page_clip(text, roots=(CORPUS,), settings=settings) is None
+    assert page_clip(missing, roots=(CORPUS,), settings=settings) is None

@@ -34,7 +34,7 @@ from assistant.settings import Settings, SettingsError  # noqa: E402
 from assistant.store import IndexMissing, IndexUnavailable  # noqa: E402
 from ui import insights, render  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
-from ui.source_views import DOCX_MIME, original_controls  # noqa: E402
+from ui.source_views import DOCX_MIME, original_controls, page_clip  # noqa: E402
 from ui.uploads import (  # noqa: E402
     UPLOAD_SUBDIR,
     remove_upload,
@@ -118,7 +118,7 @@ def main() -> None:
     with st.expander("Council timeline: has it improved?"):
         insights.timeline_panel(assistant, records)
     with st.sidebar:  # after asking, so the briefing includes the newest answer
-        briefing_panel(options.note)
+        briefing_panel(options.note, config)
 
 
 # --- sidebar ---------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def ingest_uploads(assistant: Assistant, config: PageConfig, files) -> list[tupl
     return messages
 
 
-def briefing_panel(note: str) -> None:
+def briefing_panel(note: str, config: PageConfig) -> None:
     turns: list[Answer] = st.session_state.get("turns", [])
     st.subheader("Briefing")
     if not turns:
@@ -284,6 +284,12 @@ def briefing_panel(note: str) -> None:
     options = BriefingOptions(
         title="Briefing", note=note, generated=datetime.now(UTC).strftime("%d %B %Y, %H:%M UTC")
     )
+    with_pages = st.checkbox(
+        "Show each quote on its page (Word)",
+        key="brief-pages",
+        help="Each reference carries a picture of its page around the quote, highlighted.",
+    )
+    clip = partial(page_clip, roots=config.doc_roots, settings=config.settings)
     st.download_button(
         "Download briefing (Markdown)",
         partial(to_markdown, list(turns), options=options),  # built only when clicked
@@ -295,7 +301,7 @@ def briefing_panel(note: str) -> None:
     )
     st.download_button(
         "Download briefing (Word)",
-        partial(to_docx, list(turns), options=options),
+        partial(to_docx, list(turns), options=options, page_image=clip if with_pages else None),
         file_name="briefing.docx",
         mime=DOCX_MIME,
         on_click="ignore",

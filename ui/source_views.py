@@ -9,7 +9,13 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.citations import Citation
-from assistant.page_images import PageImages, PageUnavailable, PageView, cache_folder
+from assistant.page_images import (
+    PageImages,
+    PageUnavailable,
+    PageView,
+    cache_folder,
+    highlighted_clip,
+)
 from assistant.settings import Settings
 from ui import render
 from ui.originals import original_path, page_text
@@ -88,6 +94,18 @@ def page_view(citation: Citation, path: Path, *, settings: Settings) -> PageView
 def page_images(folder: str) -> PageImages:
     """One cache handle per index folder for the whole server (it is safe across threads)."""
     return PageImages(Path(folder))
+
+
+def page_clip(citation: Citation, *, roots: tuple[Path, ...], settings: Settings) -> bytes | None:
+    """For a briefing: the band of the cited page around the quote, highlighted; None for a
+    citation that is not on a PDF page, or whose words could not be placed."""
+    path = original_path(citation.source, roots)
+    if path is None or citation.page is None or path.suffix.lower() != ".pdf":
+        return None
+    try:
+        return highlighted_clip(page_view(citation, path, settings=settings))
+    except PageUnavailable:
+        return None
 
 
 def show_document_text(citation: Citation, path: Path, *, settings: Settings) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import sqlite3
 import struct
 import threading
 import zlib
@@ -32,6 +34,8 @@ LAYOUT = 1  # part of every cache key: change it when rendering or the stored la
 HIGHLIGHT = (255, 214, 10)  # a highlighter's yellow, multiplied into the page like ink
 # PDFium is not thread-safe, and Streamlit runs each browser session on a thread of its own.
 _PDFIUM = threading.Lock()
+_CACHE_ERRORS = (OSError, sqlite3.Error, diskcache.Timeout)
+_log = logging.getLogger(__name__)
 
 
 class PageUnavailable(Exception):
@@ -69,22 +73,42 @@ class PageImages:
         # Least recently *used* goes first: a page read out at every meeting stays. One page
         # out per page in (diskcache's default drops ten at once), so the folder holds about
         # `max_bytes`: at most a page more.
-        self._cache = diskcache.Cache(
-            str(folder),
-            size_limit=max_bytes,
-            eviction_policy="least-recently-used",
-            cull_limit=1,
-        )
+        try:
+            self._cache = diskcache.Cache(
+                str(folder),
+                size_limit=max_bytes,
+                eviction_policy="least-recently-used",
+                cull_limit=1,
+            )
+        except _CACHE_ERRORS as exc:  # a read-only or full disk slows pages down, no more
+            _log.warning("pages will not be cached in %s: %s", folder, exc)
+            self._cache = None
 
     def page(self, path: Path, number: int) -> RenderedPage:
         """Page `number` of the PDF at `path`; PageUnavailable when it cannot be rendered."""
         key = _cache_key(path, number)
-        packed = self._cache.get(key)
-        if isinstance(packed, bytes):
+        packed = self._read(key)
+        if packed is not None:
             return _unpack(packed)
         rendered = render_page(path, number)
-        self._cache.set(key, _pack(rendered))
+        self._write(key, _pack(rendered))
         return rendered
+
+    def _read(self, key: str) -> bytes | None:
+        try:
+            packed = self._cache.get(key) if self._cache is not None else None
+        except _CACHE_ERRORS as exc:
+            _log.warning("page cache unreadable: %s", exc)
+            return None
+        return packed if isinstance(packed, bytes) else None
+
+    def _write(self, key: str, packed: bytes) -> None:
+        if self._cache is None:
+            return
+        try:
+            self._cache.set(key, packed)
+        except _CACHE_ERRORS as exc:
+            _log.warning("page not cached: %s", exc)
 
     def view(
         self, path: Path, number: int, quote: str, *, before: str = "", after: str = ""
@@ -95,14 +119,15 @@ class PageImages:
 
     def cached(self, path: Path, number: int) -> bool:
         """Whether the page would be shown without rendering it."""
-        return _cache_key(path, number) in self._cache
+        return self._cache is not None and _cache_key(path, number) in self._cache
 
     def volume(self) -> int:
         """Bytes the cache holds on disk."""
-        return self._cache.volume()
+        return self._cache.volume() if self._cache is not None else 0
 
     def close(self) -> None:
-        self._cache.close()
+        if self._cache is not None:
+            self._cache.close()
 
 
 def _cache_key(path: Path, number: int) -> str:

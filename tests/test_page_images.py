@@ -129,6 +129,14 @@ def test_a_changed_file_is_rendered_afresh(tmp_path, images):
     assert images.view(pdf, 8, ACROSS_LINES).placement.placed
 
 
+def test_a_cache_that_cannot_be_written_costs_speed_not_the_page(tmp_path):
+    not_a_folder = tmp_path / "page-images"
+    not_a_folder.write_text("a file where the cache folder should be")
+    images = PageImages(not_a_folder)
+    assert images.view(LIVERPOOL, 8, ACROSS_LINES).placement.placed
+    assert not images.cached(LIVERPOOL, 8) and images.volume() == 0
+
+
 @pytest.mark.parametrize("rotation", [90, 270])
 def test_boxes_follow_a_rotated_page(tmp_path, images, rotation):
     pdf = oracle.rotated_copy(LIVERPOOL, tmp_path / f"turned-{rotation}.pdf", rotation=rotation)

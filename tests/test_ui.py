@@ -129,7 +129,7 @@ def test_show_the_page_renders_the_cited_pdf_page_with_the_quote_boxed(ui_index,
     assert len(shown) == 1 and f'data-page="{first.page}"' in shown[0]
     assert shown[0].count('class="ia-hl"') == len(first.quote.split())  # a box per word
     assert '<img src="data:image/webp;base64,' in shown[0]
-    assert any(c.value.endswith("the quoted words are highlighted.") for c in at.caption)
+    assert any(c.value.endswith(render.md_literal("highlighted.")) for c in at.caption)
     cached = list((ui_index / "index" / "page-images").iterdir())
     assert cached  # rendered beside the index, for the next time
 
@@ -363,3 +363,33 @@ def test_a_briefing_picture_is_made_for_a_pdf_citation_only(tmp_path):
     missing = Citation(3, "gone.pdf", 8, quote, quote, 0, len(quote), 0.5)
     assert page_clip(text, roots=(CORPUS,), settings=settings) is None
     assert page_clip(missing, roots=(CORPUS,), settings=settings) is None
+
+
+def _page_of_a_quote_not_on_it(index_dir: str, pdf: str) -> None:
+    """An AppTest script: the drawer's contents for a quote that page 8 does not hold."""
+    from pathlib import Path
+
+    from assistant.citations import Citation
+    from assistant.settings import Settings
+    from ui.source_views import show_page
+
+    quote = "A sentence printed on no page of that report."
+    cited = Citation(1, Path(pdf).name, 8, quote, quote, 0, len(quote), 0.5)
+    show_page(cited, Path(pdf), settings=Settings.from_env({}, index_dir=Path(index_dir)))
+
+
+@pytest.mark.slow
+def test_a_quote_that_cannot_be_placed_shows_the_page_and_says_so(tmp_path):
+    pdf = CORPUS / "ofsted-ilacs-liverpool-2023.pdf"
+    at = AppTest.from_function(_page_of_a_quote_not_on_it, args=(str(tmp_path), str(pdf)))
+    at.run(timeout=120)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = next(h for h in htmls(at) if "data-page=" in h)
+    assert 'data-page="8"' in shown and '<img src="data:image/webp' in shown
+    assert 'class="ia-hl"' not in shown and "quote [1] not found on it" in shown
+    assert [w.value for w in at.warning] == [
+        render.md_literal(
+            f"Page 8 of {pdf.name}. The highlight could not be placed on this page (the quoted "
+            "words were not found on the page); the quote is in the card above."
+        )
+    ]

@@ -68,18 +68,21 @@ def show_page(citation: Citation, path: Path, *, settings: Settings) -> None:
     try:
         view = page_view(citation, path, settings=settings)
     except PageUnavailable as exc:
-        st.caption(f"This page could not be shown: {exc}.")
+        st.caption(render.md_literal(f"This page could not be shown: {exc}."))
         return
     marked = "highlighted" if view.placement.placed else "not found on it"
     alt = f"Page {citation.page} of {path.name}, the words of quote [{citation.id}] {marked}"
     st.html(render.page_image_html(view, alt=alt))
+    # Captions and warnings read Markdown: the file name is shown as written.
     if view.placement.placed:
-        st.caption(f"Page {citation.page} of {path.name}; the quoted words are highlighted.")
+        note = f"Page {citation.page} of {path.name}; the quoted words are highlighted."
+        st.caption(render.md_literal(note))
     else:
-        st.warning(
+        note = (
             f"Page {citation.page} of {path.name}. The highlight could not be placed on this "
             f"page ({view.placement.reason}); the quote is in the card above."
         )
+        st.warning(render.md_literal(note))
 
 
 def page_view(citation: Citation, path: Path, *, settings: Settings) -> PageView:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def test_cards_open_with_the_quote_trimmed_into_view(ui_index, monkeypatch):
     assert len(citations[0].excerpt) - citations[0].quote_in_excerpt[1] < 20
     for card, c in zip(cards(at), citations, strict=True):
         excerpt = card.split('class="ia-excerpt">', 1)[1]
-        lead = excerpt.split("<mark>", 1)[0]
+        lead = html.unescape(excerpt.split("<mark>", 1)[0])
         assert f"<mark>{render.esc(c.quote)}</mark>" in excerpt
         assert len(lead) <= render.CARD_BEFORE + len(render.ELLIPSIS) + 1
         assert lead.startswith(render.ELLIPSIS) == (len(lead) < len(c.around_quote()[0]))
@@ -393,3 +394,22 @@ def test_a_quote_that_cannot_be_placed_shows_the_page_and_says_so(tmp_path):
             "words were not found on the page); the quote is in the card above."
         )
     ]
+
+
+def test_a_long_card_is_cut_at_sentences_around_its_quote_and_stays_escaped():
+    from assistant.citations import Citation
+
+    before = "".join(f"Finding {n} <b>is</b> noted here. " for n in range(1, 30))
+    quote = "Caseloads are too high & rising."
+    after = " Leaders know this. " + "More <i>text</i> follows here. " * 20
+    excerpt = before + quote + after
+    start = len(before)
+    cited = Citation(1, "a.pdf", 3, quote, excerpt, start, start + len(quote), 0.5)
+    shown = render.card_excerpt(cited)
+    lead, rest = shown.split("<mark>", 1)
+    assert lead.startswith(f"{render.ELLIPSIS} Finding ")  # a sentence's start, not mid-word
+    assert len(html.unescape(lead)) <= render.CARD_BEFORE + 2 and "&lt;b&gt;is&lt;/b&gt;" in lead
+    assert rest.startswith("Caseloads are too high &amp; rising.</mark> Leaders know this.")
+    assert rest.endswith(f"follows here. {render.ELLIPSIS}") and "<i>" not in rest
+    short = Citation(2, "a.pdf", 3, quote, f"Intro. {quote} End.", 7, 7 + len(quote), 0.5)
+    assert render.card_excerpt(short) == f"Intro. <mark>{render.esc(quote)}</mark> End."

@@ -35,8 +35,9 @@ def original_controls(
         st.caption("Original file not available on this server.")
         return
     short = f" p. {citation.page}" if citation.page else ""
-    download, views = st.columns(2)
-    download.download_button(
+    # One row that wraps on a narrow screen, rather than two columns that cut the labels short.
+    controls = st.container(horizontal=True, wrap=True, vertical_alignment="center")
+    controls.download_button(
         f"Open original{short}",
         path.read_bytes,  # read only when clicked
         file_name=path.name,
@@ -47,10 +48,10 @@ def original_controls(
         on_click="ignore",
     )
     paged = citation.page is not None and path.suffix.lower() == ".pdf"
-    if paged and views.button("Show the page", key=f"{key}-page", icon=":material/article:"):
+    if paged and controls.button("Show the page", key=f"{key}-page", icon=":material/article:"):
         open_page(citation, path, settings=settings)
     label = f"Read page {citation.page} as text" if paged else "Read it in the document"
-    if views.toggle(label, key=f"{key}-read"):
+    if controls.toggle(label, key=f"{key}-read"):
         show_document_text(citation, path, settings=settings)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .citations import Answer, Citation
@@ -19,6 +19,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_<>#|~])")
 _MD_LINK = re.compile(r"\]\(")
 # XML 1.0 forbids most control characters; PDFs sometimes carry them.
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+PAGE_IMAGE_INCHES = 5.0  # across a portrait page's text column, so the words stay readable
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,18 @@ def to_markdown(answers: Sequence[Answer], *, options: BriefingOptions | None = 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_docx(answers: Sequence[Answer], *, options: BriefingOptions | None = None) -> bytes:
-    """The same briefing as a Word document, returned as the bytes of a .docx file."""
+def to_docx(
+    answers: Sequence[Answer],
+    *,
+    options: BriefingOptions | None = None,
+    page_image: Callable[[Citation], bytes | None] | None = None,
+) -> bytes:
+    """The same briefing as a Word document, returned as the bytes of a .docx file.
+
+    `page_image`, when given, is asked for a picture (PNG or JPEG bytes) of each reference's
+    page with the quote highlighted; a reference it returns None for keeps its text alone."""
     import docx
+    from docx.shared import Inches
 
     options = options or BriefingOptions()
     document = docx.Document()
@@ -68,6 +78,9 @@ def to_docx(answers: Sequence[Answer], *, options: BriefingOptions | None = None
             document.add_heading("References", level=2)
             for c in answer.citations:
                 document.add_paragraph(_xml(_reference(c)))
+                picture = page_image(c) if page_image else None
+                if picture:
+                    document.add_picture(io.BytesIO(picture), width=Inches(PAGE_IMAGE_INCHES))
         else:
             document.add_paragraph(DECLINED_NOTE).runs[0].italic = True
             for c in answer.related:

@@ -91,6 +91,17 @@ class Citation:
         start = self.start - self.excerpt_start
         return start, start + len(self.quote)
 
+    def around_quote(self) -> tuple[str, str]:
+        """The excerpt's text before and after the quote: the words that tell one occurrence
+        of the quote from another. Empty when the quote is not found in the excerpt."""
+        start, end = self.quote_in_excerpt
+        if not self.quote or self.excerpt[max(0, start) : end] != self.quote:
+            start = self.excerpt.find(self.quote) if self.quote else -1
+            if start < 0:
+                return "", ""
+            end = start + len(self.quote)
+        return self.excerpt[:start], self.excerpt[end:]
+
     def location(self) -> str:
         """Title (file, page N): where the quote is, for a reference list."""
         page = f", page {self.page}" if self.page else ""

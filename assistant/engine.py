@@ -11,7 +11,7 @@ from .compose import compose, declined
 from .conversation import Turn, contextualise
 from .embedding import Embedder
 from .filters import Filter
-from .ingest import IngestReport, Progress, ingest
+from .ingest import IngestReport, Progress, RemoveReport, ingest, remove
 from .intent import understand
 from .policy import AnswerPolicy
 from .records import DocumentRecord
@@ -109,6 +109,14 @@ class Assistant:
                 progress=progress,
                 describe=metadata.describe,
             )
+        finally:
+            self.retriever.invalidate()
+
+    def remove(self, paths: list[str]) -> RemoveReport:
+        """Remove documents from the index (never their files), as `assistant remove` does;
+        questions asked afterwards no longer see them."""
+        try:
+            return remove(paths, settings=self.settings, store=self.store)
         finally:
             self.retriever.invalidate()
 

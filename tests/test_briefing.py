@@ -98,3 +98,37 @@ def test_real_answer_exports_its_verbatim_quotes(corpus_assistant):
     for c in answer.citations:
         assert f"[{c.id}]" in md
         assert " ".join(c.quote.split()) in text
+
+
+def test_docx_can_carry_each_quote_on_its_page(tmp_path):
+    from conftest import CORPUS
+
+    from assistant.page_images import PageImages, highlighted_clip
+
+    pdf = CORPUS / "ofsted-ilacs-liverpool-2023.pdf"
+    quote = (
+        "PAs are thwarted in their endeavours to meet the needs of their young people due to "
+        "high caseloads, sometimes over 40."
+    )
+    on_page = _citation(1, quote, page=8)
+    elsewhere = _citation(2, "A sentence printed on no page of that report.", page=8)
+    text = f"{on_page.quote} [1] {elsewhere.quote} [2]"
+    answer = Answer("Caseloads?", True, text, [on_page, elsewhere], [])
+    images = PageImages(tmp_path / "pages")
+    asked: list[int] = []
+
+    def page_image(c: Citation) -> bytes | None:
+        asked.append(c.id)
+        return highlighted_clip(images.view(pdf, c.page, c.quote))
+
+    document = docx.Document(io.BytesIO(to_docx([answer], page_image=page_image)))
+    assert asked == [1, 2]
+    assert len(document.inline_shapes) == 1  # the quote that could not be placed has none
+    paragraphs = document.paragraphs
+    first = next(i for i, p in enumerate(paragraphs) if p.text.startswith("[1] "))
+    assert paragraphs[first + 1]._p.xpath(".//pic:pic")  # the picture follows its reference
+    assert paragraphs[first + 2].text.startswith("[2] ")
+    plain = to_docx([answer])
+    assert len(docx.Document(io.BytesIO(plain)).inline_shapes) == 0
+    pictured = _docx_text(to_docx([answer], page_image=page_image))
+    assert _docx_text(plain).split("\n") == [line for line in pictured.split("\n") if line]

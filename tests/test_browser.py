@@ -3,19 +3,23 @@ Chromium through Playwright (never a downloaded browser). Screenshots go to test
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import rendering_oracle as oracle
 import test_ui
-from conftest import ROOT
-from test_ui import EVIL_QUESTION, EVIL_TEXT, QUESTION, writable_copy
+from conftest import CORPUS, ROOT
+from test_ui import CASELOADS, EVIL_QUESTION, EVIL_TEXT, QUESTION, writable_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +32,9 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 STARTUP_SECONDS = 180  # model load on a busy 2-core machine
 ANSWER_MS = 120_000
+PAGE_MS = 60_000
+# A common laptop screen: there the caseload card's quote fell below the pane before trimming.
+LAPTOP = {"width": 1280, "height": 800}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ui_index = test_ui.ui_index  # the small index fixture, shared with the AppTest tests
@@ -91,10 +98,11 @@ def page_for(browser, tmp_path) -> Iterator:
     ARTIFACTS.mkdir(exist_ok=True)
     started: list[subprocess.Popen] = []
 
-    def open_page(base: Path):
+    def open_page(base: Path, *, viewport: dict | None = None):
         process, url = _start_streamlit(base, tmp_path / "streamlit.log")
         started.append(process)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+        viewport = viewport or {"width": 1500, "height": 1000}
+        page = browser.new_page(viewport=viewport, accept_downloads=True)
         page.dialogs = []
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
         page.goto(url)
@@ -160,3 +168,157 @@ def test_upload_then_ask_about_it_shows_html_as_text(page_for, ui_index, tmp_pat
     page.wait_for_timeout(1000)  # an injected onerror handler would have fired by now
     assert page.dialogs == []
     page.screenshot(path=str(ARTIFACTS / "browser-upload.png"))
+
+
+def test_an_uploaded_text_opens_at_its_quote_and_can_be_removed(page_for, ui_index, tmp_path):
+    base = writable_copy(ui_index, tmp_path)
+    page = page_for(base)
+    filler = "".join(
+        f"Item {n}. The highways committee reviewed the resurfacing of road {n} and approved "
+        "the budget for its drainage works.\n\n"
+        for n in range(1, 61)
+    )
+    upload = tmp_path / "wyvernshire-papers.txt"
+    upload.write_text(filler + EVIL_TEXT, encoding="utf-8")  # the quote near the end
+    page.get_by_text("Add documents", exact=True).click()
+    page.locator("input[type=file]").set_input_files([str(upload)])
+    page.get_by_role("button", name="Add to the index").click()
+    page.get_by_text("Added 1: wyvernshire-papers.txt").wait_for(timeout=ANSWER_MS)
+
+    _ask(page, EVIL_QUESTION)
+    assert "uploads/wyvernshire-papers.txt" in page.locator(".ia-card").first.inner_text()
+    page.get_by_text("Read it in the document").first.click()
+    text = page.locator(".ia-page").first
+    text.locator("mark").wait_for(timeout=PAGE_MS)
+    assert "Item 1. The highways committee" in text.inner_text()  # the whole document ...
+    assert text.evaluate("e => e.scrollTop") > 0  # ... opened scrolled down to the quote
+    assert _inside(text.locator("mark").bounding_box(), text.bounding_box())
+    page.screenshot(path=str(ARTIFACTS / "browser-document-view.png"))
+
+    remove = page.get_by_role("button", name="Remove")
+    remove.wait_for(timeout=10_000)
+    remove.click()
+    page.get_by_text("Removed wyvernshire-papers.txt").wait_for(timeout=ANSWER_MS)
+    assert page.get_by_test_id("stMetricValue").first.inner_text() == str(len(test_ui.UI_PDFS))
+    assert not (base / "index" / "uploaded" / "uploads" / "wyvernshire-papers.txt").exists()
+
+
+def _inside(inner: dict, outer: dict, *, slack: float = 0.5) -> bool:
+    """Whether one bounding box lies wholly inside another (CSS pixels)."""
+    return (
+        inner["x"] >= outer["x"] - slack
+        and inner["y"] >= outer["y"] - slack
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack
+    )
+
+
+def _scroller_box(locator) -> dict:
+    """The visible rectangle of the nearest ancestor that scrolls (the sources pane)."""
+    return locator.evaluate(
+        """element => {
+            for (let e = element.parentElement; e; e = e.parentElement) {
+                const style = getComputedStyle(e);
+                if (/(auto|scroll)/.test(style.overflowY) && e.scrollHeight > e.clientHeight) {
+                    const r = e.getBoundingClientRect();
+                    return {x: r.x, y: r.y, width: r.width, height: r.height};
+                }
+            }
+            return {x: 0, y: 0, width: innerWidth, height: innerHeight};
+        }"""
+    )
+
+
+@dataclass(frozen=True)
+class Cited:
+    """What a source card cites, read from the card as a person would."""
+
+    id: int
+    pdf: Path
+    page: int
+    quote: str
+
+    @classmethod
+    def of(cls, card) -> Cited:
+        meta = card.locator(".ia-meta").inner_text()
+        return cls(
+            id=int(card.locator(".ia-num").inner_text().strip("[]")),
+            pdf=CORPUS / meta.rsplit(" \u00b7 ", 1)[-1].strip(),
+            page=int(re.search(r"\bpage (\d+)\b", meta).group(1)),
+            quote=card.locator("mark").inner_text(),
+        )
+
+
+def _check_page_view(page, cited: Cited) -> None:
+    """The drawer shows the cited page, its boxes over the quoted words as PDFium places those
+    words, and opens scrolled so that the first box is in view."""
+    pdf, number, quote = cited.pdf, cited.page, cited.quote
+    # the drawer of this quote, not the one closed a moment ago that Streamlit may still show
+    view = page.get_by_role("dialog").locator(
+        ".ia-pageview", has=page.locator(f'img[alt*="quote [{cited.id}] highlighted"]')
+    )
+    image = view.locator("img")
+    image.wait_for(timeout=PAGE_MS)
+    assert view.get_attribute("data-page") == str(number)
+    image.evaluate("img => img.decode()")
+    shown = oracle.image(base64.b64decode(image.get_attribute("src").split(",", 1)[1]))
+    grey, width = shown.convert("L"), shown.width
+    assert oracle.difference(grey, oracle.render(pdf, number, width=width)) < 1.0
+    neighbour = number - 1 if number > 1 else number + 1  # and not the page beside it
+    assert oracle.difference(grey, oracle.render(pdf, neighbour, width=width)) > 5.0
+    # Measured in one frame, once the drawer has stopped sliding in: boxes and page together.
+    page.get_by_role("dialog").evaluate(
+        "d => Promise.all(d.getAnimations({subtree: true}).map(a => a.finished))"
+    )
+    sheet, highlights, shown_in = view.evaluate(
+        """v => {
+            const box = e => { const r = e.getBoundingClientRect();
+                               return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+            return [box(v.querySelector("img")), [...v.querySelectorAll(".ia-hl")].map(box),
+                    box(v)];
+        }"""
+    )
+    assert highlights
+    as_fractions = [
+        (
+            (h["x"] - sheet["x"]) / sheet["width"],
+            (h["y"] - sheet["y"]) / sheet["height"],
+            (h["x"] + h["width"] - sheet["x"]) / sheet["width"],
+            (h["y"] + h["height"] - sheet["y"]) / sheet["height"],
+        )
+        for h in highlights
+    ]
+    chars = oracle.printed_chars(pdf, number)
+    oracle.check_boxes_cover_quote(as_fractions, chars, quote, tolerance=1.5 / sheet["width"])
+    assert _inside(highlights[0], shown_in)  # opened at the quote, not at the top
+
+
+def test_caseload_quote_in_view_and_shown_on_its_page(page_for, ui_index, tmp_path):
+    page = page_for(ui_index, viewport=LAPTOP)
+    _ask(page, CASELOADS)
+    cards = page.locator(".ia-card")
+    first, mark = cards.first, cards.first.locator("mark")
+    assert "ofsted-ilacs-liverpool-2023.pdf" in first.inner_text()
+    screen = {"x": 0, "y": 0, **LAPTOP}
+    assert _inside(mark.bounding_box(), first.bounding_box())
+    # visible without scrolling: inside the sources pane and inside the window
+    assert _inside(mark.bounding_box(), _scroller_box(first))
+    assert _inside(mark.bounding_box(), screen)
+    page.screenshot(path=str(ARTIFACTS / "browser-caseloads.png"))
+
+    pages_seen = set()
+    for index in range(cards.count()):  # several quotes, on more than one page
+        cited = Cited.of(cards.nth(index))
+        page.get_by_role("button", name="Show the page").nth(index).click()
+        _check_page_view(page, cited)
+        if index == 0:
+            page.wait_for_timeout(300)  # the drawer's slide-in
+            page.screenshot(path=str(ARTIFACTS / "browser-page-view.png"))
+        pages_seen.add(cited.page)
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="hidden", timeout=10_000)
+    assert len(pages_seen) >= 2
+
+    log = (tmp_path / "streamlit.log").read_text().lower()
+    # Streamlit words its deprecations "Please replace `x` with `y`. ... will be removed after"
+    assert not [w for w in ("deprecat", "please replace", "will be removed") if w in log], log

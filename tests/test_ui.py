@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -20,8 +21,10 @@ UI_PDFS = [
     "ofsted-fv-norfolk-2021.pdf",
     "ofsted-fv-kent-2024.pdf",
     "ofsted-cqc-send-rotherham-2024.pdf",
+    "ofsted-ilacs-liverpool-2023.pdf",  # the caseload question of "Show the page"
 ]
 QUESTION = "How well are children in care supported in Norfolk?"
+CASELOADS = "How high are personal advisers' caseloads in Liverpool?"
 OFF_TOPIC = "What is the boiling point of liquid nitrogen on Mars?"
 EVIL_TEXT = (
     "Wyvernshire fostering panel review\n\n"
@@ -102,6 +105,37 @@ def test_read_the_cited_page_of_the_original(ui_index, monkeypatch):
 
 
 @pytest.mark.slow
+def test_cards_open_with_the_quote_trimmed_into_view(ui_index, monkeypatch):
+    at = ask(app_for(ui_index, monkeypatch), CASELOADS)
+    citations = at.session_state["turns"][-1].citations
+    assert citations and citations[0].source == "ofsted-ilacs-liverpool-2023.pdf"
+    # the first quote ends its long passage: the card today would show it below the fold
+    assert len(citations[0].excerpt) - citations[0].quote_in_excerpt[1] < 20
+    for card, c in zip(cards(at), citations, strict=True):
+        excerpt = card.split('class="ia-excerpt">', 1)[1]
+        lead = html.unescape(excerpt.split("<mark>", 1)[0])
+        assert f"<mark>{render.esc(c.quote)}</mark>" in excerpt
+        assert len(lead) <= render.CARD_BEFORE + len(render.ELLIPSIS) + 1
+        assert lead.startswith(render.ELLIPSIS) == (len(lead) < len(c.around_quote()[0]))
+
+
+@pytest.mark.slow
+def test_show_the_page_renders_the_cited_pdf_page_with_the_quote_boxed(ui_index, monkeypatch):
+    at = ask(app_for(ui_index, monkeypatch), CASELOADS)
+    first = at.session_state["turns"][-1].citations[0]
+    assert first.page and not [h for h in htmls(at) if "data-page=" in h]
+    at.button(key=f"orig-0-{first.id}-page").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [h for h in htmls(at) if "data-page=" in h]
+    assert len(shown) == 1 and f'data-page="{first.page}"' in shown[0]
+    assert shown[0].count('class="ia-hl"') == len(first.quote.split())  # a box per word
+    assert '<img src="data:image/webp;base64,' in shown[0]
+    assert any(c.value.endswith(render.md_literal("highlighted.")) for c in at.caption)
+    cached = list((ui_index / "index" / "page-images").iterdir())
+    assert cached  # rendered beside the index, for the next time
+
+
+@pytest.mark.slow
 def test_follow_up_select_answer_and_new_chat(ui_index, monkeypatch):
     at = ask(ask(app_for(ui_index, monkeypatch), QUESTION), "What about Kent?")
     turns = at.session_state["turns"]
@@ -130,6 +164,9 @@ def test_decline_shows_closest_passages_marked_not_answering(ui_index, monkeypat
 @pytest.mark.slow
 def test_sidebar_status_and_document_filter(ui_index, monkeypatch):
     at = app_for(ui_index, monkeypatch)
+    advanced = next(e for e in at.sidebar.expander if e.label == "Advanced")
+    assert [s.label for s in advanced.slider] == ["Passages to search per question"]
+    assert [s.key for s in advanced.slider] == ["k"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Documents"] == str(len(UI_PDFS))
     records = Assistant(Settings.from_env({}, index_dir=ui_index / "index")).sources()
@@ -174,6 +211,7 @@ def test_briefing_export_offered_with_the_conversation(ui_index, monkeypatch):
     at = ask(ask(at, QUESTION), OFF_TOPIC)
     labels = [b.label for b in at.get("download_button")]
     assert "Download briefing (Markdown)" in labels and "Download briefing (Word)" in labels
+    assert at.checkbox(key="brief-pages").label == "Show each quote on its page (Word)"
     md = to_markdown(at.session_state["turns"])
     assert f"## 1. {QUESTION}" in md and "## 2. What is the boiling point" in md
 
@@ -202,6 +240,37 @@ def test_upload_reports_bad_file_and_escapes_document_html(ui_index, monkeypatch
     page = "".join(htmls(at))
     assert "<img" not in page and "<script" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page or "&lt;script&gt;" in page
+
+
+@pytest.mark.slow
+def test_an_upload_is_read_in_place_then_removed_from_the_page(ui_index, monkeypatch, tmp_path):
+    base = writable_copy(ui_index, tmp_path)
+    at = app_for(base, monkeypatch)
+    at.file_uploader[0].set_value([("evil notes.txt", EVIL_TEXT.encode(), "text/plain")]).run()
+    at.button(key="upload-go").click().run()
+    source = "uploads/evil notes.txt"
+    assert at.metric[0].value == str(len(UI_PDFS) + 1)
+    cited = ask(at, EVIL_QUESTION).session_state["turns"][-1].citations[0]
+    assert cited.source == source and cited.page is None
+    # no page to render for a text file: its whole text, opening at the marked quote
+    assert not [b for b in at.button if b.key == f"orig-0-{cited.id}-page"]
+    at.toggle(key=f"orig-0-{cited.id}-read").set_value(True).run()
+    whole = next(h for h in htmls(at) if 'class="ia-page"' in h)
+    assert f"<mark>{render.esc(cited.quote)}</mark>" in whole
+    assert "&lt;script&gt;" in whole and "<script" not in whole
+    assert f'<span class="ia-open-at"></span><mark>{render.esc(cited.quote)}' in whole
+
+    at.button(key=f"remove-{source}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [render.md_literal("Removed evil notes.txt")]
+    assert at.metric[0].value == str(len(UI_PDFS))
+    assert not (base / "index" / "uploaded" / source).exists()
+    assert not [b for b in at.button if b.key == f"remove-{source}"]
+    assert source not in {
+        r.source for r in Assistant(Settings.from_env({}, index_dir=base / "index")).sources()
+    }
+    answer = ask(at, EVIL_QUESTION).session_state["turns"][-1]
+    assert source not in {c.source for c in answer.citations + answer.related}
 
 
 @pytest.mark.parametrize(
@@ -279,3 +348,71 @@ def test_filters_come_from_the_metadata_documents_carry():
     assert not where.matches({"source": "b.pdf", "council": "Kent", "year": 2023})
     assert options_from([record("x.md", doc_type="")]).choices == {}
     assert options_from([]).years is None
+
+
+def test_a_briefing_picture_is_made_for_a_pdf_citation_only(tmp_path):
+    from assistant.citations import Citation
+    from ui.source_views import page_clip
+
+    settings = Settings.from_env({}, index_dir=tmp_path / "index")
+    quote = (
+        "PAs are thwarted in their endeavours to meet the needs of their young people due to "
+        "high caseloads, sometimes over 40."
+    )
+    cited = Citation(1, "ofsted-ilacs-liverpool-2023.pdf", 8, quote, quote, 0, len(quote), 0.5)
+    picture = page_clip(cited, roots=(CORPUS,), settings=settings)
+    assert picture and picture.startswith(b"\x89PNG")
+    assert list((tmp_path / "index" / "page-images").iterdir())  # the page is cached
+    text = Citation(2, "notes.txt", None, quote, quote, 0, len(quote), 0.5)
+    missing = Citation(3, "gone.pdf", 8, quote, quote, 0, len(quote), 0.5)
+    assert page_clip(text, roots=(CORPUS,), settings=settings) is None
+    assert page_clip(missing, roots=(CORPUS,), settings=settings) is None
+
+
+def _page_of_a_quote_not_on_it(index_dir: str, pdf: str) -> None:
+    """An AppTest script: the drawer's contents for a quote that page 8 does not hold."""
+    from pathlib import Path
+
+    from assistant.citations import Citation
+    from assistant.settings import Settings
+    from ui.source_views import show_page
+
+    quote = "A sentence printed on no page of that report."
+    cited = Citation(1, Path(pdf).name, 8, quote, quote, 0, len(quote), 0.5)
+    show_page(cited, Path(pdf), settings=Settings.from_env({}, index_dir=Path(index_dir)))
+
+
+@pytest.mark.slow
+def test_a_quote_that_cannot_be_placed_shows_the_page_and_says_so(tmp_path):
+    pdf = CORPUS / "ofsted-ilacs-liverpool-2023.pdf"
+    at = AppTest.from_function(_page_of_a_quote_not_on_it, args=(str(tmp_path), str(pdf)))
+    at.run(timeout=120)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = next(h for h in htmls(at) if "data-page=" in h)
+    assert 'data-page="8"' in shown and '<img src="data:image/webp' in shown
+    assert 'class="ia-hl"' not in shown and "quote [1] not found on it" in shown
+    assert [w.value for w in at.warning] == [
+        render.md_literal(
+            f"Page 8 of {pdf.name}. The highlight could not be placed on this page (the quoted "
+            "words were not found on the page); the quote is in the card above."
+        )
+    ]
+
+
+def test_a_long_card_is_cut_at_sentences_around_its_quote_and_stays_escaped():
+    from assistant.citations import Citation
+
+    before = "".join(f"Finding {n} <b>is</b> noted here. " for n in range(1, 30))
+    quote = "Caseloads are too high & rising."
+    after = " Leaders know this. " + "More <i>text</i> follows here. " * 20
+    excerpt = before + quote + after
+    start = len(before)
+    cited = Citation(1, "a.pdf", 3, quote, excerpt, start, start + len(quote), 0.5)
+    shown = render.card_excerpt(cited)
+    lead, rest = shown.split("<mark>", 1)
+    assert lead.startswith(f"{render.ELLIPSIS} Finding ")  # a sentence's start, not mid-word
+    assert len(html.unescape(lead)) <= render.CARD_BEFORE + 2 and "&lt;b&gt;is&lt;/b&gt;" in lead
+    assert rest.startswith("Caseloads are too high &amp; rising.</mark> Leaders know this.")
+    assert rest.endswith(f"follows here. {render.ELLIPSIS}") and "<i>" not in rest
+    short = Citation(2, "a.pdf", 3, quote, f"Intro. {quote} End.", 7, 7 + len(quote), 0.5)
+    assert render.card_excerpt(short) == f"Intro. <mark>{render.esc(quote)}</mark> End."

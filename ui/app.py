@@ -24,7 +24,7 @@ from assistant.process import offline_environment  # noqa: E402
 offline_environment()
 
 from assistant.briefing import BriefingOptions, to_docx, to_markdown  # noqa: E402
-from assistant.citations import Answer, Citation  # noqa: E402
+from assistant.citations import Answer  # noqa: E402
 from assistant.documents import SUPPORTED  # noqa: E402
 from assistant.engine import Assistant, Turn  # noqa: E402
 from assistant.filters import Filter, FilterError  # noqa: E402
@@ -34,11 +34,16 @@ from assistant.settings import Settings, SettingsError  # noqa: E402
 from assistant.store import IndexMissing, IndexUnavailable  # noqa: E402
 from ui import insights, render  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
-from ui.originals import original_path, page_text  # noqa: E402
-from ui.uploads import UPLOAD_SUBDIR, run_with_progress, safe_name, save_upload, upload_root  # noqa: E402
+from ui.source_views import DOCX_MIME, original_controls, page_clip  # noqa: E402
+from ui.uploads import (  # noqa: E402
+    UPLOAD_SUBDIR,
+    remove_upload,
+    run_with_progress,
+    safe_name,
+    save_upload,
+    upload_root,
+)
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MIME = {".pdf": "application/pdf", ".docx": DOCX_MIME, ".html": "text/html", ".htm": "text/html"}
 PANE_HEIGHT = 680  # pixels
 HISTORY_TURNS = 5  # earlier exchanges passed to `ask` for follow-up questions
 
@@ -113,7 +118,7 @@ def main() -> None:
     with st.expander("Council timeline: has it improved?"):
         insights.timeline_panel(assistant, records)
     with st.sidebar:  # after asking, so the briefing includes the newest answer
-        briefing_panel(options.note)
+        briefing_panel(options.note, config)
 
 
 # --- sidebar ---------------------------------------------------------------------------------
@@ -122,18 +127,19 @@ def main() -> None:
 def sidebar(assistant: Assistant, records: list[DocumentRecord], config: PageConfig) -> AskOptions:
     with st.sidebar:
         st.title("Inspection report assistant")
-        st.button("New chat", on_click=_new_chat, use_container_width=True, key="new-chat")
+        st.button("New chat", on_click=_new_chat, width="stretch", key="new-chat")
         index_status(records)
-        k = st.slider(
-            "Passages to search per question",
-            1,
-            30,
-            12,
-            key="k",
-            help="More passages find more sources but answer a little slower.",
-        )
         where, note = filters(records)
-        upload_panel(assistant, config)
+        upload_panel(assistant, records, config)
+        with st.expander("Advanced", expanded=False):
+            k = st.slider(
+                "Passages to search per question",
+                1,
+                30,
+                12,
+                key="k",
+                help="More passages find more sources but answer a little slower.",
+            )
     return AskOptions(k=k, where=where, note=note)
 
 
@@ -184,7 +190,7 @@ def filters(records: list[DocumentRecord]) -> tuple[Filter, str]:
     return build_filter(selection, options), describe(selection, options)
 
 
-def upload_panel(assistant: Assistant, config: PageConfig) -> None:
+def upload_panel(assistant: Assistant, records: list[DocumentRecord], config: PageConfig) -> None:
     with st.expander("Add documents", expanded=False):
         generation = st.session_state.setdefault("upload-generation", 0)
         files = st.file_uploader(
@@ -200,6 +206,40 @@ def upload_panel(assistant: Assistant, config: PageConfig) -> None:
         for kind, text in st.session_state.get("upload-messages", []):
             # st.success/st.error read Markdown: names and reasons are shown literally.
             (st.success if kind == "ok" else st.error)(render.md_literal(text))
+        uploaded_documents(assistant, records, config)
+
+
+def uploaded_documents(
+    assistant: Assistant, records: list[DocumentRecord], config: PageConfig
+) -> None:
+    """Documents added here, each with a button that takes it out of the index again."""
+    uploaded = [r for r in records if r.source.startswith(f"{UPLOAD_SUBDIR}/")]
+    if not uploaded:
+        return
+    st.caption("Added from this page")
+    for record in uploaded:
+        name = record.source.removeprefix(f"{UPLOAD_SUBDIR}/")
+        st.button(
+            f"Remove {render.md_literal(name)}",  # labels read Markdown: names stay literal
+            key=f"remove-{record.source}",
+            icon=":material/delete:",
+            type="tertiary",
+            on_click=_remove_upload,
+            args=(assistant, config, record.source),
+            help="Takes the document out of the index and deletes the uploaded copy.",
+        )
+
+
+def _remove_upload(assistant: Assistant, config: PageConfig, source: str) -> None:
+    root = upload_root(config.settings.index_dir)
+    try:
+        removed = remove_upload(source, remove=assistant.remove, root=root)
+    except IngestBusy as exc:
+        st.session_state["upload-messages"] = [("error", f"Not removed: {exc}")]
+        return
+    name = source.removeprefix(f"{UPLOAD_SUBDIR}/")
+    message = ("ok", f"Removed {name}") if removed else ("error", f"{name}: not in the index")
+    st.session_state["upload-messages"] = [message]
 
 
 def ingest_uploads(assistant: Assistant, config: PageConfig, files) -> list[tuple[str, str]]:
@@ -235,7 +275,7 @@ def ingest_uploads(assistant: Assistant, config: PageConfig, files) -> list[tupl
     return messages
 
 
-def briefing_panel(note: str) -> None:
+def briefing_panel(note: str, config: PageConfig) -> None:
     turns: list[Answer] = st.session_state.get("turns", [])
     st.subheader("Briefing")
     if not turns:
@@ -244,6 +284,12 @@ def briefing_panel(note: str) -> None:
     options = BriefingOptions(
         title="Briefing", note=note, generated=datetime.now(UTC).strftime("%d %B %Y, %H:%M UTC")
     )
+    with_pages = st.checkbox(
+        "Show each quote on its page (Word)",
+        key="brief-pages",
+        help="Each reference carries a picture of its page around the quote, highlighted.",
+    )
+    clip = partial(page_clip, roots=config.doc_roots, settings=config.settings)
     st.download_button(
         "Download briefing (Markdown)",
         partial(to_markdown, list(turns), options=options),  # built only when clicked
@@ -251,16 +297,16 @@ def briefing_panel(note: str) -> None:
         mime="text/markdown",
         on_click="ignore",
         key="brief-md",
-        use_container_width=True,
+        width="stretch",
     )
     st.download_button(
         "Download briefing (Word)",
-        partial(to_docx, list(turns), options=options),
+        partial(to_docx, list(turns), options=options, page_image=clip if with_pages else None),
         file_name="briefing.docx",
         mime=DOCX_MIME,
         on_click="ignore",
         key="brief-docx",
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -338,41 +384,12 @@ def sources_panel(config: PageConfig) -> None:
     cited = answer.citations if answer.answered or correcting else answer.related
     for citation in cited:
         st.html(render.card_html(citation, related=not (answer.answered or correcting)))
-        original_controls(citation, config, key=f"orig-{number}-{citation.id}")
-
-
-def original_controls(citation: Citation, config: PageConfig, *, key: str) -> None:
-    """Download the original file, or read the cited page here with the quote marked."""
-    path = original_path(citation.source, config.doc_roots)
-    if path is None:
-        st.caption("Original file not available on this server.")
-        return
-    where = f"page {citation.page}" if citation.page else "document"
-    short = f" p. {citation.page}" if citation.page else ""
-    download, read = st.columns(2)
-    download.download_button(
-        f"Open original{short}",
-        path.read_bytes,  # read only when clicked
-        file_name=path.name,
-        mime=MIME.get(path.suffix.lower(), "text/plain"),
-        key=key,
-        help=f"Downloads {path.name}"
-        + (f"; the quote is on page {citation.page}." if short else "."),
-        on_click="ignore",
-    )
-    if not read.toggle(f"Read {where} here", key=f"{key}-read"):
-        return
-    max_bytes = int(config.settings.max_file_mb * 1e6)
-    text = _page_text(str(path), citation.source, citation.page, path.stat().st_mtime, max_bytes)
-    if text is None:
-        st.caption("This page could not be read from the original file.")
-    else:
-        st.html(render.page_html(text, citation))
-
-
-@st.cache_data(max_entries=32, show_spinner="Reading the page\u2026")
-def _page_text(path: str, source: str, page: int | None, mtime: float, max_bytes: int):
-    return page_text(Path(path), source, page, max_bytes=max_bytes)
+        original_controls(
+            citation,
+            roots=config.doc_roots,
+            settings=config.settings,
+            key=f"orig-{number}-{citation.id}",
+        )
 
 
 if __name__ == "__main__":

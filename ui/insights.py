@@ -65,7 +65,7 @@ def timeline_panel(assistant, records: list[DocumentRecord]) -> None:
         }
         for e in history.entries
     ]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     trend = history.trend()
     if trend:
         first, last = history.graded[-2], history.graded[-1]

@@ -6,14 +6,24 @@ so a report containing `<script>` or `<img onerror=...>` is shown as text and ne
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from assistant.citations import Answer, Citation
 
+if TYPE_CHECKING:  # only its fields are read here; importing it loads PDFium
+    from assistant.page_images import PageView
+
 _MARKER = re.compile(r"\[(\d+)\]")
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
+_SENTENCE_END = re.compile(r"[.!?:;][\"')\u201d\u2019]*\s+")
+PAGE_CONTEXT = 0.06  # of the page's height, shown above the first highlighted word
+# A card shows this much of its passage around the quote, so that the quote opens in view.
+CARD_BEFORE, CARD_AFTER = 240, 160  # characters
+ELLIPSIS = "\u2026"
 
 CSS = """
 <style>
@@ -33,6 +43,18 @@ CSS = """
            margin-bottom: 0.8rem; }
 .ia-page mark { background: #ffe066; }
 .ia-note { color: #57606a; font-style: italic; }
+.ia-page .ia-open-at { display: inline-block; width: 0; height: 0; position: relative;
+                       top: -4em; }
+.ia-pageview { max-height: 78vh; overflow-y: auto; border: 1px solid #d0d7de;
+               margin-bottom: 0.4rem; }
+.ia-sheet { position: relative; }
+.ia-sheet img { display: block; width: 100%; height: auto; }
+.ia-hl { position: absolute; background: rgba(255, 214, 10, 0.55); mix-blend-mode: multiply;
+         border-radius: 2px; }
+.ia-sheet .ia-open-at { position: absolute; left: 0; width: 1px; height: 1px; }
+/* Script-free scrolling: a box opens scrolled to its .ia-open-at (Chromium 133+; elsewhere the
+   box opens at its top, the quote still marked). */
+.ia-open-at { scroll-initial-target: nearest; }
 .ia-flag { color: #8a6100; font-size: 0.8em; font-weight: 600; text-transform: uppercase; }
 </style>
 """
@@ -77,12 +99,15 @@ def _markers(escaped: str, known: set[str]) -> str:
     return _MARKER.sub(mark, escaped)
 
 
-def highlight(excerpt: str, span: tuple[int, int] | None) -> str:
-    """The excerpt, escaped, with `excerpt[start:end]` wrapped in <mark>."""
+def highlight(excerpt: str, span: tuple[int, int] | None, *, open_at: bool = False) -> str:
+    """The excerpt, escaped, with `excerpt[start:end]` wrapped in <mark>; `open_at` puts the
+    point a scrolling box opens at just above the mark (an inline mark cannot be that point)."""
     if span is None:
         return esc(excerpt)
     start, end = span
-    return f"{esc(excerpt[:start])}<mark>{esc(excerpt[start:end])}</mark>{esc(excerpt[end:])}"
+    anchor = '<span class="ia-open-at"></span>' if open_at else ""
+    marked = f"{anchor}<mark>{esc(excerpt[start:end])}</mark>"
+    return f"{esc(excerpt[:start])}{marked}{esc(excerpt[end:])}"
 
 
 def quote_span(citation: Citation) -> tuple[int, int] | None:
@@ -108,11 +133,10 @@ def meta_line(citation: Citation) -> str:
 
 
 def card_html(citation: Citation, *, related: bool = False) -> str:
-    """One source card: number, title, metadata, and the excerpt with the cited sentence marked."""
+    """One source card: number, title, metadata, and the excerpt with the cited sentence marked,
+    trimmed around the quote so that the quote is in view when the card opens."""
     flag = '<div class="ia-flag">Closest passage, not an answer</div>' if related else ""
-    excerpt = (
-        esc(citation.excerpt) if related else highlight(citation.excerpt, quote_span(citation))
-    )
+    excerpt = esc(citation.excerpt) if related else card_excerpt(citation)
     number = "" if related else f'<span class="ia-num">[{citation.id}]</span>'
     classes = "ia-card related" if related else "ia-card"
     return (
@@ -123,6 +147,46 @@ def card_html(citation: Citation, *, related: bool = False) -> str:
     )
 
 
+def card_excerpt(citation: Citation) -> str:
+    """The excerpt around the marked quote: a sentence or so either side, cut with an ellipsis
+    (the whole passage is on the page, a click away)."""
+    span = quote_span(citation)
+    if span is None:
+        return esc(citation.excerpt)
+    text, (start, end) = citation.excerpt, span
+    head = _cut_before(text, start, keep=CARD_BEFORE)
+    tail = _cut_after(text, end, keep=CARD_AFTER)
+    lead = f"{ELLIPSIS} " if head > 0 else ""
+    trail = f" {ELLIPSIS}" if tail < len(text) else ""
+    return lead + highlight(text[head:tail], (start - head, end - head)) + trail
+
+
+def _cut_before(text: str, start: int, *, keep: int) -> int:
+    """Where the shown text begins: at most `keep` characters before the quote, at the start of
+    a sentence when one begins in that range, else at a word."""
+    if start <= keep:
+        return 0
+    window = text[start - keep : start]
+    sentences = list(_SENTENCE_END.finditer(window))
+    if sentences:
+        return start - keep + sentences[0].end()
+    space = window.find(" ")
+    return start - keep + space + 1 if space >= 0 else start
+
+
+def _cut_after(text: str, end: int, *, keep: int) -> int:
+    """Where the shown text ends: at most `keep` characters after the quote, at the end of a
+    sentence when one ends in that range, else at a word."""
+    if len(text) - end <= keep:
+        return len(text)
+    window = text[end : end + keep]
+    sentences = list(_SENTENCE_END.finditer(window))
+    if sentences:
+        return end + len(window[: sentences[-1].end()].rstrip())
+    space = window.rfind(" ")
+    return end + space if space > 0 else end
+
+
 def when(timestamp: float) -> str:
     """A UTC timestamp as a short, readable date and time."""
     if not timestamp:
@@ -131,12 +195,35 @@ def when(timestamp: float) -> str:
 
 
 def page_html(text: str, citation: Citation) -> str:
-    """A whole page of the original, escaped, with the cited quote marked where it stands."""
+    """A whole page of the original (or a document's whole text), escaped, with the cited quote
+    marked where it stands; the box opens scrolled to the quote."""
     span = (citation.start, citation.end)
     if text[citation.start : citation.end] != citation.quote:
         found = text.find(citation.quote)
         span = (found, found + len(citation.quote)) if found >= 0 and citation.quote else None
-    return f'<div class="ia-page">{highlight(text, span)}</div>'
+    return f'<div class="ia-page">{highlight(text, span, open_at=True)}</div>'
+
+
+def page_image_html(view: PageView, *, alt: str) -> str:
+    """The rendered page with a box over each quoted word. Boxes are placed in percentages of
+    the page, so they stay on their words at any width. The view opens scrolled to a point a
+    little above the first box (`scroll-initial-target`: no script), so the quote is in view
+    with the lines that lead to it."""
+    page, boxes = view.page, view.placement.boxes
+    image = base64.b64encode(page.image).decode("ascii")
+    marks = "".join(
+        f'<span class="ia-hl" style="left:{b.left:.4%};top:{b.top:.4%};'
+        f'width:{b.right - b.left:.4%};height:{b.bottom - b.top:.4%}"></span>'
+        for b in boxes
+    )
+    if boxes:
+        marks += f'<span class="ia-open-at" style="top:{max(0, boxes[0].top - PAGE_CONTEXT):.4%}">'
+        marks += "</span>"
+    return (
+        f'<div class="ia-pageview" data-page="{page.number}"><div class="ia-sheet">'
+        f'<img src="data:image/webp;base64,{image}" alt="{esc(alt)}" width="{page.width}" '
+        f'height="{page.height}">{marks}</div></div>'
+    )
 
 
 def plural(count: int, noun: str) -> str:

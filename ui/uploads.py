@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from assistant.documents import SUPPORTED
+from assistant.ingest import RemoveReport
 
 UPLOAD_SUBDIR = "uploads"  # sources of uploaded files read "uploads/<name>"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -60,6 +61,19 @@ def save_upload(name: str, data: bytes, *, folder: Path) -> SavedUpload:
         return SavedUpload(name, error="refused: the file name points outside the upload folder")
     path.write_bytes(data)
     return SavedUpload(name, path=path)
+
+
+def remove_upload(source: str, *, remove: Callable[[list[str]], RemoveReport], root: Path) -> bool:
+    """Take an uploaded document out of the index through `remove` (the path `assistant remove`
+    takes), then delete its saved copy, which the next upload's ingest of the folder would
+    otherwise add back. True when the index held it."""
+    folder = (root / UPLOAD_SUBDIR).resolve()
+    path = (root / source).resolve()
+    if not source.startswith(f"{UPLOAD_SUBDIR}/") or path.parent != folder:
+        raise ValueError(f"not an uploaded document: {source!r}")
+    report = remove([source])
+    path.unlink(missing_ok=True)
+    return source in report.removed
 
 
 def run_with_progress(

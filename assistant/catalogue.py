@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .meta import TYPE_LABELS, DocumentMeta
+from .meta import REPORT_TYPES, TYPE_LABELS, DocumentMeta
 from .records import DocumentRecord
 
 
@@ -45,6 +45,31 @@ class Catalogue:
             f"{r.meta.type_label} {r.meta.year}" if r.meta.year else r.meta.type_label
             for r in self.of_council(council)
         )
+
+
+def fitting(intent, catalogue: Catalogue, council: str) -> tuple[DocumentRecord, ...]:
+    """The council's documents that fit the kinds and years an intent names, oldest first:
+    its inspection reports only when it asks what inspectors found and there are some; its
+    latest one only when it asks about the latest."""
+    records = [
+        r
+        for r in catalogue.of_council(council)
+        if (not intent.kinds or r.meta.doc_type in intent.kinds)
+        and (not intent.years or fits_years(r.meta, intent.years))
+    ]
+    reports = [r for r in records if r.meta.doc_type in REPORT_TYPES]
+    if intent.inspected and reports:
+        records = reports
+    return tuple(records[-1:] if intent.latest else records)
+
+
+def fits_years(meta: DocumentMeta, years) -> bool:
+    """A report is from the years of its inspection and publication; a paper or an article
+    (dated or not) also from the years it speaks of."""
+    covered = years_covered(meta)
+    if meta.doc_type not in REPORT_TYPES or not covered:
+        covered |= set(meta.years_mentioned)
+    return bool(covered & set(years))
 
 
 def _date(record: DocumentRecord) -> tuple[str, str]:

@@ -20,12 +20,11 @@ import re
 from dataclasses import dataclass, replace
 
 from . import quantities
-from .catalogue import Catalogue, kind_label
+from .catalogue import Catalogue, fitting, kind_label, months_covered
 from .citations import Decline
 from .councils import named as named_councils
 from .intent import REASON, QueryIntent, Scope
-from .shapes import documents_of
-from .text import MONTHS, STOP_WORDS, terms
+from .text import MONTH_NAMES, MONTHS, STOP_WORDS, terms
 
 COUNCIL_NOT_INDEXED = "council_not_indexed"
 NO_MATCHING_DOCUMENT = "no_matching_document"
@@ -57,8 +56,8 @@ class Scoped:
     notes: tuple[str, ...] = ()
 
 
-def check_scope(intent: QueryIntent, catalogue: Catalogue) -> Scoped:
-    """Councils the index does not hold, and kinds or years it holds nothing of."""
+def check_scope(intent: QueryIntent, catalogue: Catalogue, keyword_index=None) -> Scoped:
+    """Councils the index does not hold, and kinds, years or months it holds nothing of."""
     held = tuple(c for c in intent.councils if catalogue.holds(c))
     missing = [c for c in intent.councils if not catalogue.holds(c)]
     if missing and not held:
@@ -71,14 +70,47 @@ def check_scope(intent: QueryIntent, catalogue: Catalogue) -> Scoped:
         notes = (f"{_and(missing)} {verb} not in the index; this answer is for {_and(held)}.",)
     narrowed = replace(intent, scope=Scope(held, intent.years))
     named = intent.kinds or intent.years
-    if held and named and not any(documents_of(narrowed, catalogue, c) for c in held):
+    records = [r for c in held for r in fitting(narrowed, catalogue, c)]
+    if held and named and not records:
         return Scoped(narrowed, _no_document(narrowed, catalogue), notes)
+    if held and intent.months and not _any_from_months(intent, records, keyword_index):
+        return Scoped(narrowed, _no_document(narrowed, catalogue, months=True), notes)
     return Scoped(narrowed, None, notes)
 
 
-def _no_document(intent: QueryIntent, catalogue: Catalogue) -> Decline:
+def _any_from_months(intent: QueryIntent, records, keyword_index) -> bool:
+    """Whether a document is from a month the question names ("in February 2025"): its
+    inspection or publication fell in it, or it speaks of it (a passage names the month and
+    the year: "At 30 September 2017, 519 children..." in a report inspected that November)."""
+    wanted = set(intent.months)
+    titled = [r for r in records if _names_in_title(intent.topic, r.title)]
+    if titled:  # "the Corporate Parenting Panel in February": that panel's own papers' dates
+        return any(months_covered(r.meta) & wanted for r in titled)
+    if any(months_covered(r.meta) & wanted for r in records):
+        return True
+    if keyword_index is None or not keyword_index.ids:
+        return True  # nothing to look in: no reason to decline
+    doc_ids = {r.doc_id for r in records}
+    for year, month in wanted:
+        together = keyword_index.holding(MONTH_NAMES[month - 1]) & keyword_index.holding(str(year))
+        if doc_ids & keyword_index.documents_of(together):
+            return True
+    return False
+
+
+def _names_in_title(topic: str, title: str) -> bool:
+    """The question names the document by its title: two content words of the topic, side by
+    side, that its title holds side by side ("corporate parenting panel")."""
+    asked, titled = terms(topic), terms(title)
+    pairs = set(zip(titled, titled[1:], strict=False))
+    return any(pair in pairs for pair in zip(asked, asked[1:], strict=False))
+
+
+def _no_document(intent: QueryIntent, catalogue: Catalogue, *, months: bool = False) -> Decline:
     kinds = " or ".join(sorted(kind_label(k) for k in intent.kinds)) or "document"
     years = f" from {_and([str(y) for y in intent.years])}" if intent.years else ""
+    if months:
+        years = " from " + _and([f"{MONTH_NAMES[m - 1]} {y}" for y, m in intent.months])
     held = "; ".join(
         f"indexed for {c}: {catalogue.describe(c) or 'nothing dated'}" for c in intent.councils
     )
@@ -111,7 +143,7 @@ def not_mentioned(intent: QueryIntent, catalogue: Catalogue, keyword_index) -> D
     the councils it asks about (within the kinds and years named)."""
     if not intent.councils or not keyword_index.ids:
         return None
-    scoped = {r.doc_id for c in intent.councils for r in documents_of(intent, catalogue, c)}
+    scoped = {r.doc_id for c in intent.councils for r in fitting(intent, catalogue, c)}
     total = len(catalogue.records) or 1
     for term in dict.fromkeys(terms(intent.topic)):
         if len(term) < 3 or term.isdigit():
@@ -127,7 +159,7 @@ def contradicted_premise(intent: QueryIntent, catalogue: Catalogue) -> Decline |
     """ "Why was X judged inadequate?" when X's reports give no such grade."""
     if intent.shape != REASON or not intent.grade or not intent.councils:
         return None
-    reports = [r for c in intent.councils for r in documents_of(intent, catalogue, c)]
+    reports = [r for c in intent.councils for r in fitting(intent, catalogue, c)]
     given = {
         r.meta.judgement(intent.area) if intent.area else r.meta.overall_judgement for r in reports
     }

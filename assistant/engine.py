@@ -65,7 +65,7 @@ class Assistant:
         question = intent.question
         catalogue = self.retriever.catalogue()
         keyword_index = self.retriever.keyword_index()
-        scoped = declines.check_scope(intent, catalogue)
+        scoped = declines.check_scope(intent, catalogue, keyword_index)
         intent = scoped.intent
         decline = scoped.decline or declines.unknown_names(intent, keyword_index)
         if decline is None and (

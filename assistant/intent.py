@@ -69,6 +69,8 @@ class QueryIntent:
     grade: str = ""  # a grade the question names ("inadequate"), one of judgements.GRADES
     area: str = ""  # a judged area it names (judgements.AREAS), "" for none or overall
     cue: str = ""  # the words that asked for a list ("needing to get better"): what it lists
+    inspected: bool = False  # it asks what inspectors found, not what papers or the press said
+    latest: bool = False  # "at its most recent inspection": the latest report only
 
     @property
     def councils(self) -> tuple[str, ...]:
@@ -103,7 +105,21 @@ def understand(question: str, *, scope: Scope | None = None) -> QueryIntent:
         grade=_grade(question),
         area=area_of(question),
         cue=_clause(question, cue.start()) if cue else "",
+        inspected=bool(_INSPECTED.search(question)),
+        latest=bool(_LATEST.search(question)),
     )
+
+
+_INSPECTED = re.compile(
+    r"\b(ofsted|cssiw|ciw|care inspectorate|inspectors?|inspect(ed|ion|ions)|re-?inspection"
+    r"|focused visits?|monitoring visits?|visited)\b",
+    re.I,
+)
+_LATEST = re.compile(
+    r"\b(most recent|latest|last|current|newest)\s+(ofsted\s+)?(inspection|report|visit|judgement"
+    r"|grade|rating|letter)",
+    re.I,
+)
 
 
 def scope_of(question: str) -> Scope:
@@ -309,12 +325,9 @@ def admits(intent: QueryIntent, meta, text: str) -> bool:
 
 
 def _fits_years(meta, text: str, years: tuple[int, ...]) -> bool:
-    from .catalogue import years_covered
+    from .catalogue import fits_years
 
-    covered = years_covered(meta)
-    if meta.doc_type in _ANY_KIND or not covered:
-        covered = covered | set(meta.years_mentioned)
-    return any(y in covered or (not meta.year and str(y) in text) for y in years)
+    return fits_years(meta, years) or (not meta.year and any(str(y) in text for y in years))
 
 
 def _names(council: str, text: str) -> bool:

@@ -97,7 +97,11 @@ class KeywordIndex:
 
     def documents_holding(self, word: str) -> set[str]:
         """The doc_ids of the documents any passage of which holds `word`."""
-        return {self.fields[i]["doc_id"] for i in np.flatnonzero(self.holding(word))}
+        return self.documents_of(self.holding(word))
+
+    def documents_of(self, passages: np.ndarray) -> set[str]:
+        """The doc_ids of the passages a bool mask selects."""
+        return {self.fields[i]["doc_id"] for i in np.flatnonzero(passages)}
 
     def mask(self, where: Filter) -> np.ndarray:
         out = np.ones(len(self.fields), dtype=np.float32)

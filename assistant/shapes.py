@@ -22,7 +22,7 @@ import numpy as np
 from . import intent as shapes
 from . import quantities
 from .answer import Candidate, candidate, candidates, overlap, score, select
-from .catalogue import Catalogue, years_covered
+from .catalogue import Catalogue, fitting
 from .compose import Chosen
 from .filters import Condition, Filter
 from .intent import QueryIntent, admits, area_of
@@ -51,40 +51,32 @@ class Sources:
 def answer_units(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chosen:
     """The units that answer `intent`, grouped for composing; empty when none does."""
     if intent.spread == shapes.PER_COUNCIL and len(intent.councils) > 1:
-        groups = [documents_of(intent, sources.catalogue, c) for c in intent.councils]
+        groups = [fitting(intent, sources.catalogue, c) for c in intent.councils]
         return _per_group(intent, [g for g in groups if g], sources, ordered=False)
     if intent.spread == shapes.OVER_TIME and intent.councils:
-        reports = documents_of(intent, sources.catalogue, intent.councils[0])
+        reports = fitting(intent, sources.catalogue, intent.councils[0])
         return _per_group(intent, [(r,) for r in reports], sources, ordered=True)
-    fitting = [h for h in hits if admits(intent, h.passage.meta, h.passage.text)]
+    admitted = [h for h in hits if admits(intent, h.passage.meta, h.passage.text)]
+    if intent.councils and (intent.latest or intent.inspected):
+        records = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
+        meant = {r.doc_id for r in records}
+        if intent.latest and records:  # "at its most recent inspection": search inside it
+            admitted = _search(intent, sources, records, k=sources.policy.passages)
+        elif any(h.passage.doc_id in meant for h in admitted):  # its reports, not the papers
+            admitted = [h for h in admitted if h.passage.doc_id in meant]
     if intent.shape == shapes.LIST:
         return Chosen(
-            tuple(_lists(intent, _list_documents(intent, fitting, sources), sources)), shapes.LIST
+            tuple(_lists(intent, _list_documents(intent, admitted, sources), sources)), shapes.LIST
         )
     if intent.shape == shapes.JUDGEMENT:
         return Chosen(
-            tuple(_judgements(intent, _judged_documents(intent, fitting, sources), sources)),
+            tuple(_judgements(intent, _judged_documents(intent, admitted, sources), sources)),
             shapes.JUDGEMENT,
         )
     if intent.spread == shapes.ACROSS:
-        return _examples(intent, fitting, sources)
-    chosen = select(_scored(intent, fitting, sources), policy=sources.policy)
+        return _examples(intent, admitted, sources)
+    chosen = select(_scored(intent, admitted, sources), policy=sources.policy)
     return Chosen((tuple(chosen),), intent.shape) if chosen else Chosen(())
-
-
-def documents_of(
-    intent: QueryIntent, catalogue: Catalogue, council: str
-) -> tuple[DocumentRecord, ...]:
-    """The council's documents that fit the kinds and years the question names, oldest first."""
-    out = []
-    for record in catalogue.of_council(council):
-        meta = record.meta
-        if intent.kinds and meta.doc_type not in intent.kinds:
-            continue
-        if intent.years and not set(intent.years) & (years_covered(meta) or {0}):
-            continue
-        out.append(record)
-    return tuple(out)
 
 
 # --- scoring units of retrieved passages -------------------------------------------------------
@@ -170,7 +162,7 @@ def _list_documents(
     """The reports whose lists are wanted: the named council's (latest first), else the
     documents of the best hits."""
     if intent.councils:
-        records = documents_of(intent, sources.catalogue, intent.councils[0])
+        records = fitting(intent, sources.catalogue, intent.councils[0])
         return tuple(reversed(records))[:1] if not intent.years else records
     seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[:2]
     by_id = {r.doc_id: r for r in sources.catalogue.records}
@@ -235,7 +227,7 @@ def _judged_documents(
     the documents of the best hits."""
     catalogue = sources.catalogue
     if intent.councils:
-        records = [r for r in documents_of(intent, catalogue, intent.councils[0]) if _graded(r)]
+        records = [r for r in fitting(intent, catalogue, intent.councils[0]) if _graded(r)]
         return tuple(records) if intent.years else tuple(records[-1:])
     if intent.grade:
         latest: dict[str, DocumentRecord] = {}

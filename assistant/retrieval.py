@@ -16,6 +16,7 @@ from .passages import Passage
 from .policy import AnswerPolicy
 from .settings import Settings
 from .store import Store, StoredHit
+from .watcher import ChangeWatcher, Clock
 
 
 @dataclass(frozen=True)
@@ -38,28 +39,30 @@ class Retriever:
         embedder: Embedder,
         store: Store,
         policy: AnswerPolicy | None = None,
+        clock: Clock = time.monotonic,
+        period: float = 2.0,
     ):
+        """The keyword index and catalogue follow the store's stamp, looked at at most once per
+        `period` seconds of `clock` (each look is a read of the store, or a server round trip)."""
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.policy = policy or AnswerPolicy()
         self._keyword: KeywordIndex | None = None
         self._catalogue: Catalogue | None = None
-        self._checked = 0.0
+        self._stamp = ChangeWatcher(lambda: self.store.stamp(), period=period, clock=clock)
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
         """Forget the cached keyword index (after an ingest in this process)."""
         with self._lock:
-            self._keyword, self._catalogue, self._checked = None, None, 0.0
+            self._keyword, self._catalogue = None, None
+            self._stamp.expire()
 
     def keyword_index(self) -> KeywordIndex:
-        """The BM25 index, rebuilt when the store has changed since it was built."""
+        """The BM25 index, rebuilt when the store's stamp has changed since it was built."""
         with self._lock:
-            if self._keyword is not None and time.monotonic() - self._checked < 2.0:
-                return self._keyword
-            stamp = self.store.stamp()
-            self._checked = time.monotonic()
+            stamp = self._stamp.current()
             if self._keyword is None or self._keyword.stamp != stamp:
                 self._keyword = ensure_keyword_index(self.settings, self.store, stamp=stamp)
                 self._catalogue = None

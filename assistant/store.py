@@ -8,24 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
-import os
 import shutil
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .chroma import (
+    SHARED,
+    Connection,
+    Connections,
+    FileId,
     IndexMissing,
     IndexUnavailable,
-    client,
+    database_file,
     database_path,
     delete_collections,
-    forget_cached_system,
+    is_rebuilt,
     is_storage_error,
     missing,
     unavailable,
@@ -33,6 +34,7 @@ from .chroma import (
 from .passages import Passage
 from .records import DocumentRecord, passage_from, passage_meta, record_from, record_meta
 from .settings import Settings
+from .watcher import ChangeWatcher, Clock
 
 _DOCS_SUFFIX = "__documents"
 # Keys of the registry collection's metadata (`modify()` replaces all of it: the passages
@@ -48,26 +50,30 @@ class StoredHit:
     score: float  # cosine similarity
 
 
-def _replaced(opened: tuple[int, int] | None, now: tuple[int, int] | None) -> bool:
-    """The database file differs from the one opened (a missing file is not yet a new one)."""
-    return opened is not None and now is not None and opened != now
+@dataclass(frozen=True)
+class _Seen:
+    """What a Store watches: the registry's stamp, and which database file is there."""
+
+    stamp: str
+    database: FileId | None
 
 
 def _guarded(method):
-    """Chroma raises many types (and Rust panics) for a damaged index: turn them into one.
-
-    An index that fails is opened again and the call retried once (all our writes are
-    idempotent): another process may have rebuilt the local folder under this one's feet, or
-    another machine rebuilt the server's collections, which then have new ids."""
+    """Run on the instance this process holds now. If the index was rebuilt under it (the errors
+    `is_rebuilt` names), open it again and retry once: all our writes are idempotent. Any other
+    failure of the index (damaged, unreachable) is one IndexUnavailable with its way out."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
+            self._follow()
             return method(self, *args, **kwargs)
         except BaseException as exc:  # pyo3's PanicException is not an Exception
             if not is_storage_error(exc):
                 raise
-        self._open(fresh=True)
+            if not is_rebuilt(exc):
+                raise unavailable(self.settings, exc) from exc
+        self._open(reload=True)
         try:
             return method(self, *args, **kwargs)
         except BaseException as exc:
@@ -78,48 +84,33 @@ def _guarded(method):
     return wrapper
 
 
-@dataclass
-class _Loaded:
-    """What this process's embedded Chroma instance for one index folder holds."""
-
-    generation: int = field(default_factory=lambda: next(_GENERATIONS))  # new on each reload
-    stamp: str | None = None  # registry stamp it holds; None: moved by our own writes
-    database: tuple[int, int] | None = None  # (device, inode) of the database file it opened
-
-
-# One entry per index folder, shared by every Store in the process (Chroma shares the instance).
-_LOADED: dict[str, _Loaded] = {}
-_LOADED_LOCK = threading.RLock()
-_GENERATIONS = itertools.count()
-
-
 class Store:
     """Passages and the document registry in two Chroma collections.
 
-    Safe to keep open while other processes ingest: queries notice a registry changed by another
-    process (checked at most once a second) and reload the embedded index, so new passages are
-    searchable and removed ones are gone; reads notice a folder another process rebuilt.
+    Safe to keep open while other processes ingest: reads notice a registry that another process
+    changed, or a folder it rebuilt (looking at most once per `period` seconds of `clock`), and
+    reload the embedded index, so new passages are searchable and removed ones are gone.
     """
 
-    def __init__(self, settings: Settings, *, model_name: str, create: bool = False):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        model_name: str,
+        create: bool = False,
+        clock: Clock = time.monotonic,
+        period: float = 1.0,
+        connections: Connections = SHARED,
+    ):
         """Open the index; `create` makes an empty one where there is none (only ingest does:
         anything else would answer from an empty index made at a mistyped path)."""
         self.settings = settings
         self.model_name = model_name
         self.create = create
-        self._key = "" if settings.chroma_url else str(settings.index_dir / "chroma")
-        self._generation = -1
-        self._checked = 0.0
-        with _LOADED_LOCK:
-            known = self._key in _LOADED
-            try:
-                self._open(fresh=False)
-            except IndexUnavailable:
-                if not known:
-                    raise
-                self._open(fresh=True)  # this process's copy is outdated (folder rebuilt?)
-            if not known:
-                _LOADED[self._key].stamp = self.stamp()
+        self._connections = connections
+        self._connection: Connection | None = None
+        self._watch = ChangeWatcher(self._observe, period=period, clock=clock)
+        self._open()
         stored_model = (self.passages.metadata or {}).get("embedding_model")
         if stored_model and stored_model != model_name:
             raise IndexUnavailable(
@@ -127,25 +118,19 @@ class Store:
                 f"not '{model_name}'. Use that model, or rebuild with "
                 "`assistant ingest --rebuild PATH...`."
             )
+        if not settings.chroma_url:
+            self._first_look()
 
-    def _open(self, *, fresh: bool) -> None:
+    def _open(self, *, reload: bool = False) -> None:
+        """Use the index as this process holds it (loaded again from disk if `reload`)."""
         embedded = not self.settings.chroma_url
         if not self.create and embedded and not database_path(self.settings).parent.exists():
             raise missing(self.settings)  # a folder that exists but is damaged is reported below
         try:
-            with _LOADED_LOCK:
-                state = _LOADED.setdefault(self._key, _Loaded())
-                database = self._database_file()
-                if _replaced(state.database, database):
-                    fresh = True
-                    state.stamp = ""  # unknown until a stamp taken before loading: reload again
-                if fresh:
-                    state.generation = next(_GENERATIONS)
-                self._client = client(self.settings, fresh=fresh)
-                self._generation = state.generation
-                if fresh or state.database is None:
-                    state.database = database or self._database_file()
+            connection = self._connections.connect(self.settings, reload=reload)
+            self._client = connection.client
             self.passages, self.documents = self._collections()
+            self._connection = connection
         except (KeyboardInterrupt, SystemExit, IndexMissing):
             raise
         except BaseException as exc:  # a damaged or foreign folder; Rust panics included
@@ -165,44 +150,34 @@ class Store:
         )
         return passages, self._client.get_or_create_collection(names[1], embedding_function=None)
 
-    def _database_file(self) -> tuple[int, int] | None:
-        """Which file the embedded database is: `ingest --rebuild` in another process deletes
-        the folder and creates a new one, while Chroma here goes on reading the deleted file."""
-        if self.settings.chroma_url:
-            return None
-        try:
-            found = os.stat(database_path(self.settings))
-        except OSError:
-            return None
-        return found.st_dev, found.st_ino
+    # --- following other Stores here and other processes -----------------------------------
 
-    def _follow_reloads(self) -> None:
-        """Use the embedded instance this process holds now: another Store here may have reloaded
-        it, or the folder may have been rebuilt (one stat() to tell)."""
+    def _follow(self) -> None:
+        """Use the instance this process holds for the folder now: another Store here may have
+        loaded it again, or forgotten it (the folder was deleted here)."""
         if self.settings.chroma_url:
             return
-        with _LOADED_LOCK:
-            state = _LOADED.get(self._key)
-            if state is None:
-                return  # destroyed here: the next refresh loads the new folder
-            if self._generation != state.generation or _replaced(
-                state.database, self._database_file()
-            ):
-                self._open(fresh=False)  # reloads if the file was replaced
+        if self._connections.current(self.settings) is not self._connection:
+            self._open()
+
+    @_guarded
+    def _first_look(self) -> None:
+        """Note what a just-loaded instance holds (with the file it opened, so that one replaced
+        since is seen). One loaded before may be out of date: this Store's first query looks."""
+        if self._connection.holds is None:
+            self._connection.holds = _Seen(self._read_stamp(), self._connection.database)
+
+    def _observe(self) -> _Seen:
+        return _Seen(self._read_stamp(), database_file(self.settings))
 
     def _refresh(self) -> None:
-        """Reload the embedded index if another process changed it since it was loaded."""
-        if self.settings.chroma_url or time.monotonic() - self._checked < 1.0:
-            return
-        stamp = self.stamp()
-        self._checked = time.monotonic()
-        with _LOADED_LOCK:
-            state = _LOADED.setdefault(self._key, _Loaded(stamp=stamp))
-            if state.stamp is not None and state.stamp != stamp:
-                self._open(fresh=True)
-                state.stamp = stamp
-            elif self._generation != state.generation:
-                self._open(fresh=False)  # another Store here already reloaded it
+        """Load the embedded index again if another process changed the registry or replaced
+        the database file since the instance was loaded (one look per period at most)."""
+        if self.settings.chroma_url or self._connection.writing:
+            return  # a server is always current; see _writing() for the other
+        if self._watch.changed(since=self._connection.holds):
+            self._open(reload=True)
+            self._connection.holds = self._watch.seen  # seen before loading: later is seen next
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -211,12 +186,21 @@ class Store:
         after the first renewal, and one taken during it (its reader may have seen part of the
         write) from any taken after the second. Killed between the write and the second renewal,
         the `writing` mark stays, and the next ingest's `repair()` renews the generation; the
-        same for a write that raised (hence no `finally`)."""
-        self._wrote()  # our own writes never make this process reload
-        self._renew_generation(writing=True)
-        yield
-        self._renew_generation(writing=False)
-        self._wrote()
+        same for a write that raised (hence the second renewal is not in a `finally`).
+
+        Writes through this process's instance never make a Store here load the folder again:
+        they are in it. No Store does while one is under way (an instance loaded meanwhile might
+        hold part of it), and afterwards the instance holds what the write left."""
+        connection = self._connection
+        connection.writing += 1  # one writer at a time: the ingest lock
+        try:
+            self._renew_generation(writing=True)
+            yield
+            self._renew_generation(writing=False)
+        finally:
+            connection.writing -= 1
+        if not self.settings.chroma_url:
+            connection.holds = self._observe()  # under the ingest lock: nobody else wrote
 
     def _renew_generation(self, *, writing: bool) -> None:
         meta: dict[str, str | bool] = {_GENERATION: uuid.uuid4().hex}
@@ -229,13 +213,6 @@ class Store:
         return self._client.get_collection(
             self.settings.collection + _DOCS_SUFFIX, embedding_function=None
         )
-
-    def _wrote(self) -> None:
-        with _LOADED_LOCK:
-            state = _LOADED.setdefault(self._key, _Loaded())
-            # Our own writes are visible to the instance that made them: no reload needed, the
-            # next stamp() records the new state. Writes through an outdated instance force one.
-            state.stamp = None if self._generation == state.generation else ""
 
     # --- writing -----------------------------------------------------------------------
 
@@ -276,7 +253,10 @@ class Store:
     @_guarded
     def repair(self) -> int:
         """Delete passages whose document is not registered (left by an interrupted ingest),
-        and close a write left open by a killed writer (a stamp taken during it is then stale)."""
+        and close a write left open by a killed writer (a stamp taken during it is then stale).
+        The first thing an ingest does, under its lock: it looks at the index now, whatever the
+        period, so that it never decides what to write from a folder rebuilt meanwhile."""
+        self._watch.expire()
         known = {r.doc_id for r in self.records()}
         orphans: set[str] = set()
         for metas in self._scan_metadatas():
@@ -291,7 +271,7 @@ class Store:
 
     @_guarded
     def records(self) -> list[DocumentRecord]:
-        self._follow_reloads()
+        self._refresh()
         got = self.documents.get(include=["metadatas"])
         return sorted((record_from(m) for m in got["metadatas"]), key=lambda r: r.source)
 
@@ -304,15 +284,13 @@ class Store:
         was one) and its size, which also moves for writers that renew no generation (an older
         version) when they add or remove documents. Not the passage count: Chroma counts row by
         row (measured: 3.8 ms at 23,545 passages, 21 ms at 235,000; the registry: 1 ms at 7,720)."""
-        self._follow_reloads()
+        self._refresh()
+        return self._read_stamp()
+
+    def _read_stamp(self) -> str:
         registry = self._registry()
         generation = (registry.metadata or {}).get(_GENERATION, "0")
-        stamp = f"{registry.id}:{generation}:{registry.count()}"
-        with _LOADED_LOCK:
-            state = _LOADED.get(self._key)
-            if state is not None and state.stamp is None and self._generation == state.generation:
-                state.stamp = stamp  # settles our own writes (called under the ingest lock)
-        return stamp
+        return f"{registry.id}:{generation}:{registry.count()}"
 
     @_guarded
     def count(self) -> int:
@@ -409,15 +387,13 @@ class Store:
             return 1000
 
 
-def destroy_index(settings: Settings) -> None:
+def destroy_index(settings: Settings, *, connections: Connections = SHARED) -> None:
     """Delete the stored passages and registry, however damaged, so they can be built afresh."""
     if settings.chroma_url:
         delete_collections(settings, [settings.collection, settings.collection + _DOCS_SUFFIX])
         return
+    connections.forget(settings)  # Stores still open here load the new folder when next used
     path = settings.index_dir / "chroma"
-    with _LOADED_LOCK:
-        forget_cached_system(str(path))
-        _LOADED.pop(str(path), None)  # Stores still open here reload on their next query
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():

@@ -18,6 +18,7 @@ import hostile
 import numpy as np
 import pytest
 from conftest import copy_corpus
+from fake_clock import FakeClock
 
 from assistant.embedding import Embedder
 from assistant.ingest import ingest
@@ -375,10 +376,12 @@ def test_long_lived_reader_sees_documents_another_process_ingested(tmp_path, emb
         write_docs(tmp_path / "seed", {"seed.txt": "Seed paper. " + hostile.PROSE}), index, embedder
     )
     settings = settings_for(index)
-    store = Store(settings, model_name=settings.model)
-    retriever = Retriever(settings, embedder=embedder, store=store)
+    clock = FakeClock()
+    store = Store(settings, model_name=settings.model, clock=clock)
+    retriever = Retriever(settings, embedder=embedder, store=store, clock=clock)
     question = "What did the harbour master report about lighthouse maintenance?"
     assert all(h.passage.source == "seed.txt" for h in retriever.search(question))
+    opened = store._connection
 
     new = write_docs(
         tmp_path / "new",
@@ -392,10 +395,14 @@ def test_long_lived_reader_sees_documents_another_process_ingested(tmp_path, emb
     )
     result = cli("ingest", str(new), "--index", str(index))
     assert result.returncode == 0, result.stderr
-    time.sleep(1.1)  # the store checks for outside changes at most once a second
+    assert retriever.keyword_index().search("lighthouse", k=5) == [], "looked within 2 s"
 
+    clock.advance(1.0)  # the store looks for outside changes once a second
     dense = retriever.store.query(embedder.embed_query(question), k=5)
     assert dense and dense[0].passage.source == "harbour.txt"
+    assert store._connection is not opened, "another process's ingest: the index was reloaded"
+    clock.advance(1.0)  # the keyword index, every 2 s
+    assert retriever.keyword_index().search("lighthouse", k=5)
     assert retriever.search(question)[0].passage.source == "harbour.txt"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_corpus
+from fake_clock import FakeClock
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -87,6 +88,20 @@ def _settings(root: Path, url: str | None, collection: str):
     return Settings.from_env({}, index_dir=root, chroma_url=url, collection=collection)
 
 
+def _watched(assistant, clock: FakeClock):
+    """The assistant with its retriever looking at the server's stamp when `clock` says so."""
+    from assistant.retrieval import Retriever
+
+    assistant.retriever = Retriever(
+        assistant.settings,
+        embedder=assistant.embedder,
+        store=assistant.store,
+        policy=assistant.policy,
+        clock=clock,
+    )
+    return assistant
+
+
 def _cited(answer) -> list[tuple[str, int | None, int, int]]:
     return [(c.source, c.page, c.start, c.end) for c in answer.citations]
 
@@ -136,7 +151,8 @@ def test_second_machine_shares_the_index_and_its_keyword_index_follows(
 ):
     from assistant.engine import Assistant
 
-    other = Assistant(_settings(tmp_path / "machine-b", chroma_url, "scenarios"))
+    clock = FakeClock()
+    other = _watched(Assistant(_settings(tmp_path / "machine-b", chroma_url, "scenarios")), clock)
     assert [r.source for r in other.sources()] == [r.source for r in served.sources()]
     assert other.retriever.keyword_index().search("zanzibarquokka", k=3) == []
 
@@ -147,7 +163,8 @@ def test_second_machine_shares_the_index_and_its_keyword_index_follows(
         encoding="utf-8",
     )
     assert served.ingest([extra]).files_indexed == 1
-    time.sleep(2.1)  # the retriever re-checks the store's stamp at most every 2 seconds
+    assert other.retriever.keyword_index().search("zanzibarquokka", k=3) == [], "looked in 2 s"
+    clock.advance(2.0)  # the retriever looks at the server's stamp every 2 seconds
     hits = other.retriever.search("zanzibarquokka pilot", k=3)
     assert hits[0].passage.source == "note.txt" and hits[0].keyword > 0
 
@@ -155,7 +172,7 @@ def test_second_machine_shares_the_index_and_its_keyword_index_follows(
 
     removed = remove(["note.txt"], settings=served.settings, store=served.store)
     assert removed.removed == ["note.txt"]
-    time.sleep(2.1)
+    clock.advance(2.0)
     after = other.retriever.search("zanzibarquokka", k=3)
     assert all(h.passage.source != "note.txt" for h in after)
 
@@ -182,13 +199,14 @@ def test_other_machines_follow_a_rebuild_of_the_server_index(chroma_url, folder,
 
     first = Assistant(_settings(tmp_path / "machine-d", chroma_url, "rebuilt"))
     assert first.ingest([folder]).files_indexed == 2
-    other = Assistant(_settings(tmp_path / "machine-e", chroma_url, "rebuilt"))
+    clock = FakeClock()
+    other = _watched(Assistant(_settings(tmp_path / "machine-e", chroma_url, "rebuilt")), clock)
     assert other.ask(QUESTION).citations
 
     reset_index(first.settings)
     rebuilt = Assistant(first.settings)
     assert rebuilt.ingest([folder / KENT]).files_indexed == 1
-    time.sleep(2.1)  # the retriever re-checks the store's stamp at most every 2 seconds
+    clock.advance(2.0)  # the retriever looks at the server's stamp every 2 seconds
     assert [r.source for r in other.sources()] == [KENT]
     answer = other.ask(QUESTION)
     assert answer.citations and {c.source for c in answer.citations} == {KENT}

@@ -1,6 +1,6 @@
 """`Store.stamp()` reads a few small records whatever the size of the index, yet moves with every
 write, after a writer killed mid-write (once the next ingest repairs), and when another process
-rebuilds the index folder under a long-lived reader."""
+rebuilds the index folder under a long-lived reader; a Store's own writes never reload it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import hostile
 import numpy as np
 import pytest
+from fake_clock import FakeClock
 
 from assistant.keyword import KeywordIndex, keyword_folder
 from assistant.passages import Passage
@@ -19,9 +20,11 @@ from assistant.settings import Settings
 from assistant.store import DocumentRecord, Store
 
 
-def _store(index: Path) -> Store:
+def _store(index: Path, clock=None) -> Store:
     settings = Settings.from_env({}, index_dir=index)
-    return Store(settings, model_name=settings.model, create=True)
+    if clock is None:
+        return Store(settings, model_name=settings.model, create=True)
+    return Store(settings, model_name=settings.model, create=True, clock=clock)
 
 
 def _passages(doc_id: str, n: int = 3) -> list[Passage]:
@@ -126,15 +129,37 @@ def test_long_lived_reader_follows_a_rebuild_by_another_process(tmp_path):
     (old / "old.txt").write_text("Old report. " + hostile.PROSE, encoding="utf-8")
     (new / "new.txt").write_text("New report. " + hostile.PROSE, encoding="utf-8")
     assert _cli("ingest", str(old), "--index", str(index)).returncode == 0
-    store = _store(index)
+    clock = FakeClock()
+    store = _store(index, clock)
     assert [r.source for r in store.records()] == ["old.txt"]
     before = store.stamp()
+    opened = store._connection
 
     rebuilt = _cli("ingest", "--rebuild", str(new), "--index", str(index))
     assert rebuilt.returncode == 0, rebuilt.stderr
+    # Within the period the store does not look: it reads on from the deleted file, which shows
+    # the clock, not the time the rebuild took, decides when it follows.
+    assert [r.source for r in store.records()] == ["old.txt"]
+    clock.advance(1.0)  # the store looks for outside changes once a second
     assert [r.source for r in store.records()] == ["new.txt"]
+    assert store._connection is not opened, "the folder was loaded again"
     assert store.stamp() != before
     keyword = KeywordIndex.load(keyword_folder(store.settings))
     assert keyword is not None and keyword.stamp == store.stamp()
     probe = np.ones(384, dtype=np.float32) / np.sqrt(384)
     assert {h.passage.source for h in store.query(probe, k=50)} == {"new.txt"}
+
+
+def test_own_writes_never_make_the_store_reload(tmp_path):
+    """Loading an index again costs its vector index: a Store's own writes are in the instance
+    that made them, so the store it writes through goes on using it."""
+    clock = FakeClock()
+    store = _store(tmp_path / "idx", clock)
+    opened = store._connection
+    store.add(_passages("doc"), _vectors(3))
+    store.register(_record("doc"))
+    clock.advance(1.0)
+    probe = np.ones(384, dtype=np.float32) / np.sqrt(384)
+    assert {h.passage.id for h in store.query(probe, k=5)} == {"doc:0", "doc:1", "doc:2"}
+    assert [r.source for r in store.records()] == ["doc.txt"]
+    assert store._connection is opened

@@ -22,7 +22,13 @@ from .retrieval import Hit
 from .sentences import Span
 from .text import terms
 
-# A unit that gives a cause: what a "why" question wants quoted.
+# What a unit says that a question's shape wants quoted: a cause for "why", a resolution or a
+# vote for "what did the committee do". Minutes record decisions in set words.
+DECIDED = re.compile(
+    r"\b(resolved|agreed|decided|approved|rejected|voted|unanimous(ly)?|carried|referred|endorsed?"
+    r"|motion)\b",
+    re.I,
+)
 CAUSAL = re.compile(
     r"\b(because|due to|as a result|owing to|caused by|led to|leading to|resulted in|result of"
     r"|reasons?|therefore|consequently|this means|driven by|primarily|mainly|largely|thwarted"
@@ -106,14 +112,14 @@ def score(
     embed: Callable,
     policy: AnswerPolicy,
     shortlist: int | None = None,
-    reasons: bool = False,
+    cue: re.Pattern | None = None,
 ) -> list[Candidate]:
     """Shortlist by a cheap lexical + passage score, then rank by embedding similarity.
 
     Units are compared with the question and with its topic (the question without the councils
     and dates that place it, which the gating rules have already matched), keeping the better
     of the two: "Norfolk's October 2019 focused visit" should not make a sentence that merely
-    names Norfolk look like an answer. With `reasons`, a unit that gives a cause scores higher.
+    names Norfolk look like an answer. A unit matching `cue` (a cause, a decision) scores higher.
     """
     if not cands:
         return []
@@ -122,10 +128,12 @@ def score(
     def bonus(c: Candidate) -> float:
         value = policy.passage_weight * c.hit.similarity
         value += policy.heading_weight * headings.get(c.hit.passage.section[-1:], 0.0)
-        return value + (policy.reason_weight if reasons and CAUSAL.search(c.text) else 0.0)
+        return value + (policy.reason_weight if cue and cue.search(c.text) else 0.0)
 
-    cheap = sorted(lexical_scores(topic, cands), key=lambda c: -(c.lexical + 2 * bonus(c)))
-    cheap = cheap[: shortlist or policy.shortlist]
+    ranked = sorted(lexical_scores(topic, cands), key=lambda c: -(c.lexical + 2 * bonus(c)))
+    cheap = ranked[: shortlist or policy.shortlist]
+    if cue is not None:  # a cause or a resolution seldom shares the question's words
+        cheap += [c for c in ranked[len(cheap) :] if cue.search(c.text)][: policy.cue_slots]
     vectors = embed([question, topic] + [c.text for c in cheap])
     sims = np.maximum(vectors[2:] @ vectors[0], vectors[2:] @ vectors[1])
     return [

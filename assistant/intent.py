@@ -24,6 +24,7 @@ FACT = "fact"
 LIST = "list"
 JUDGEMENT = "judgement"
 REASON = "reason"
+DECISION = "decision"  # what a committee, council or cabinet did: its resolutions and votes
 QUANTITY = "quantity"
 EXAMPLES = "examples"
 # How the answer spreads over documents.
@@ -66,6 +67,7 @@ class QueryIntent:
     spread: str = ANYWHERE
     quantity: str = ""  # a quantities.KINDS when shape is QUANTITY
     months: tuple[tuple[int, int], ...] = ()  # (year, month) named: "November 2025"
+    days: tuple[tuple[int, int], ...] = ()  # (month, day) named without a year: "on 13 March"
     grade: str = ""  # a grade the question names ("inadequate"), one of judgements.GRADES
     area: str = ""  # a judged area it names (judgements.AREAS), "" for none or overall
     cue: str = ""  # the words that asked for a list ("needing to get better"): what it lists
@@ -102,6 +104,7 @@ def understand(question: str, *, scope: Scope | None = None) -> QueryIntent:
         spread=_spread(question, scope, shape),
         quantity=quantity,
         months=months_in(question),
+        days=days_in(question),
         grade=_grade(question),
         area=area_of(question),
         cue=_clause(question, cue.start()) if cue else "",
@@ -127,6 +130,21 @@ def scope_of(question: str) -> Scope:
     return Scope(tuple(councils.named(question, trust_capitals=True)), tuple(years_in(question)))
 
 
+def days_in(question: str) -> tuple[tuple[int, int], ...]:
+    """Days of a month named without a year ("on 13 March", "March 13th"): a meeting's date."""
+    found = re.findall(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_PATTERN})\b(?!\s+(?:19|20)\d\d)", question, re.I
+    )
+    found += [
+        (d, m)
+        for m, d in re.findall(
+            rf"\b({MONTH_PATTERN})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d)", question, re.I
+        )
+    ]
+    days = ((MONTHS[m.lower()], int(d)) for d, m in found if 1 <= int(d) <= 31)
+    return tuple(dict.fromkeys(days))
+
+
 def months_in(question: str) -> tuple[tuple[int, int], ...]:
     found = re.findall(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d\d)\b", question, re.I)
     return tuple(dict.fromkeys((int(y), MONTHS[m.lower()]) for m, y in found))
@@ -138,7 +156,8 @@ def months_in(question: str) -> tuple[tuple[int, int], ...]:
 _PLACING = re.compile(
     r"\b(ofsted|cssiw|care inspectorate( wales)?|inspectorate|inspections?|inspectors?|reports?"
     rf"|focused visits?|monitoring visits?|visits?|re-?inspection|letters?|local authority"
-    rf"|{MONTH_PATTERN}|(19|20)\d\d(\s*[-/–]\s*\d{{2,4}})?)\b",
+    rf"|(\d{{1,2}}(st|nd|rd|th)?\s+)?{MONTH_PATTERN}(\s+\d{{1,2}}(st|nd|rd|th)?\b)?"
+    rf"|(19|20)\d\d(\s*[-/–]\s*\d{{2,4}})?)\b",
     re.IGNORECASE,
 )
 
@@ -157,7 +176,7 @@ def topic_of(question: str) -> str:
 # Small words left hanging where a council or date was cut out: "in ,", "by the ?", "the on".
 _PREPOSITIONS = "in|on|at|by|of|for|from|to|with|during|when|after|before|since"
 _HANGING = (
-    re.compile(rf"\b(?:{_PREPOSITIONS}|the|a|an|its|their)\s*(?=[,.;:?!)–-]|$)", re.I),
+    re.compile(rf"(?<![-\w])(?:{_PREPOSITIONS}|the|a|an|its|their)\s*(?=[,.;:?!)–]|\s-|$)", re.I),
     re.compile(rf"\b(?:the|a|an)\s+(?=(?:{_PREPOSITIONS}|what|and|or)\b)", re.I),
     re.compile(
         rf"\b(?:{_PREPOSITIONS})\s+(?=(?:{_PREPOSITIONS}|what|and|or|but|was|were|is|are|had|has)\b)",
@@ -225,7 +244,17 @@ _JUDGEMENT = re.compile(
     re.I,
 )
 _EXAMPLES = re.compile(
-    r"\b(examples?|case stud(y|ies)|good practice|best practice|instances? of|illustrat\w*)\b", re.I
+    r"\b(examples?|case stud(y|ies)|good practice|best practice|instances? of|illustrat\w*)\b"
+    r"|\bwhat does (really |very )?(good|great|excellent|outstanding|strong|effective) .{0,60}"
+    r"look like\b",
+    re.I,
+)
+_DECISION = re.compile(
+    r"\bwhat did (the )?[\w ]{0,40}?(committee|council|cabinet|panel|board|members?|executive)"
+    r" (do|decide|agree|resolve|conclude)\b|\bhow did [\w ]{0,40}?(deal with|respond to|handle"
+    r"|decide)\b|\bdid (anyone|any members?|anybody) vote\b|\bvoted? (against|for)\b"
+    r"|\bwhat was (decided|agreed|resolved)\b|\b(decision|resolution)s? (was|were) (taken|made)\b",
+    re.I,
 )
 _REASON = re.compile(
     r"^\s*why\b|\bwhy (did|do|does|was|were|is|are|had|has|have)\b"
@@ -246,6 +275,8 @@ _OVER_TIME = re.compile(
 def _shape(question: str) -> str:
     if _REASON.search(question):  # "why was it given areas for priority action?"
         return REASON
+    if _DECISION.search(question):
+        return DECISION
     if _LIST.search(question):
         return LIST
     if _JUDGEMENT.search(question):

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import intent as shapes
 from . import quantities
-from .answer import Candidate, candidate, candidates, overlap, score, select
+from .answer import CAUSAL, DECIDED, Candidate, candidate, candidates, overlap, score, select
 from .catalogue import Catalogue, fitting
 from .compose import Chosen
 from .filters import Condition, Filter
@@ -31,6 +31,8 @@ from .policy import AnswerPolicy
 from .records import DocumentRecord
 from .retrieval import Hit, Retriever
 from .store import StoredHit
+
+_CUES = {shapes.REASON: CAUSAL, shapes.DECISION: DECIDED}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chos
         reports = fitting(intent, sources.catalogue, intent.councils[0])
         return _per_group(intent, [(r,) for r in reports], sources, ordered=True)
     admitted = [h for h in hits if admits(intent, h.passage.meta, h.passage.text)]
+    dated = _dated(intent, sources.catalogue)
+    if dated:  # "on 13 March": the papers of that day's meeting
+        admitted = _search(intent, sources, dated, k=sources.policy.passages)
     if intent.councils and (intent.latest or intent.inspected):
         records = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
         meant = {r.doc_id for r in records}
@@ -75,21 +80,78 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chos
         )
     if intent.spread == shapes.ACROSS:
         return _examples(intent, admitted, sources)
-    chosen = select(_scored(intent, admitted, sources), policy=sources.policy)
+    extra = []
+    if intent.shape == shapes.DECISION:
+        extra = _resolutions(admitted, sources, vector=sources.embed_query(intent.question))
+    scored = _scored(intent, admitted, sources, extra=extra)
+    chosen = _with_cue(select(scored, policy=sources.policy), scored, intent, sources.policy)
     return Chosen((tuple(chosen),), intent.shape) if chosen else Chosen(())
 
 
 # --- scoring units of retrieved passages -------------------------------------------------------
 
 
-def _scored(
-    intent: QueryIntent, hits: list[Hit], sources: Sources, *, shortlist: int | None = None
+def _with_cue(
+    chosen: list[Candidate], scored: list[Candidate], intent: QueryIntent, policy: AnswerPolicy
 ) -> list[Candidate]:
+    """A "why" answer quotes a cause and a "what did the committee do" answer a resolution:
+    when the best statements hold none, the best unit that does is added."""
+    cue = _CUES.get(intent.shape)
+    if cue is None or not chosen or any(cue.search(c.text) for c in chosen):
+        return chosen
+    giving = [c for c in scored if cue.search(c.text) and c.score >= policy.min_score]
+    if not giving:
+        return chosen
+    # The unit saying most of it ("resolved, with a unanimous vote") before a passing mention.
+    best = max(
+        giving, key=lambda c: (len({m.group(0).lower() for m in cue.finditer(c.text)}), c.score)
+    )
+    return [*chosen, best]
+
+
+def _resolutions(hits: list[Hit], sources: Sources, *, vector) -> list[Hit]:
+    """The passages of the best documents that record decisions ("RESOLVED that...", "agreed
+    unanimously", "voted against"): minutes say what was done in set words, which a question
+    about what a committee did seldom shares."""
+    doc_ids = tuple(dict.fromkeys(h.passage.doc_id for h in hits))[:3]
+    if not doc_ids:
+        return []
+    where = Filter((Condition("doc_id", "$in", doc_ids),))
+    found = sources.retriever.keyword_index().search(
+        "resolved resolution unanimous unanimously voted agreed", k=8, where=where
+    )
+    seen = {h.passage.id for h in hits}
+    stored = sources.retriever.store.get([r.id for r in found if r.id not in seen], vector=vector)
+    return [Hit(s.passage, 0.0, s.score) for s in stored]
+
+
+def _dated(intent: QueryIntent, catalogue: Catalogue) -> tuple[DocumentRecord, ...]:
+    """Documents dated a day the question names, of the councils it names."""
+    if not intent.days:
+        return ()
+    days = {f"{month:02d}-{day:02d}" for month, day in intent.days}
+    return tuple(
+        r
+        for r in catalogue.records
+        if r.meta.published[5:10] in days
+        and (not intent.councils or r.meta.council in intent.councils)
+    )
+
+
+def _scored(
+    intent: QueryIntent,
+    hits: list[Hit],
+    sources: Sources,
+    *,
+    shortlist: int | None = None,
+    extra: list[Hit] | None = None,
+) -> list[Candidate]:
+    """The units of the best hits (and of `extra` ones a shape found), scored."""
     policy = sources.policy
     shared = sources.retriever.keyword_index()
     cands = [
         c
-        for c in candidates(hits, limit=policy.passages)
+        for c in candidates(hits[: policy.passages] + (extra or []), limit=10**6)
         if c.kind != "sentence" or not shared.is_boilerplate(c.text)
     ]
     if intent.shape == shapes.QUANTITY:
@@ -101,7 +163,7 @@ def _scored(
         embed=sources.embed,
         policy=policy,
         shortlist=shortlist,
-        reasons=intent.shape == shapes.REASON,
+        cue=_CUES.get(intent.shape),
     )
 
 

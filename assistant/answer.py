@@ -29,6 +29,13 @@ DECIDED = re.compile(
     r"|motion)\b",
     re.I,
 )
+# Inspectors' words for practice worth copying: what a request for a good example wants.
+PRAISED = re.compile(
+    r"\b(exemplary|excellent|outstanding|exceptional|exceptionally|highly effective|impressive"
+    r"|innovative|creative|inspiring|particularly (strong|effective|good)|very (strong|effective"
+    r"|good)|strength)\b",
+    re.I,
+)
 CAUSAL = re.compile(
     r"\b(because|due to|as a result|owing to|caused by|led to|leading to|resulted in|result of"
     r"|reasons?|therefore|consequently|this means|driven by|primarily|mainly|largely|thwarted"

@@ -21,7 +21,17 @@ import numpy as np
 
 from . import intent as shapes
 from . import quantities
-from .answer import CAUSAL, DECIDED, Candidate, candidate, candidates, overlap, score, select
+from .answer import (
+    CAUSAL,
+    DECIDED,
+    PRAISED,
+    Candidate,
+    candidate,
+    candidates,
+    overlap,
+    score,
+    select,
+)
 from .catalogue import Catalogue, fitting
 from .compose import Chosen
 from .filters import Condition, Filter
@@ -145,6 +155,7 @@ def _scored(
     *,
     shortlist: int | None = None,
     extra: list[Hit] | None = None,
+    cue=None,
 ) -> list[Candidate]:
     """The units of the best hits (and of `extra` ones a shape found), scored."""
     policy = sources.policy
@@ -163,7 +174,7 @@ def _scored(
         embed=sources.embed,
         policy=policy,
         shortlist=shortlist,
-        cue=_CUES.get(intent.shape),
+        cue=cue or _CUES.get(intent.shape),
     )
 
 
@@ -208,9 +219,11 @@ def _per_group(
 
 
 def _examples(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chosen:
-    """Several documents, one example each, best first."""
+    """Several documents, one example each, best first. Across the country, a good example is
+    one the inspectors praised ("exemplary", "excellent"); inside one council's reports (the
+    ANYWHERE shape), the example asked about is the one on its topic."""
     policy = sources.policy
-    scored = _scored(intent, hits, sources, shortlist=2 * policy.shortlist)
+    scored = _scored(intent, hits, sources, shortlist=2 * policy.shortlist, cue=PRAISED)
     chosen = select(scored, policy=policy, cap=1, limit=policy.max_groups)
     return Chosen(tuple((c,) for c in chosen), shapes.EXAMPLES) if chosen else Chosen(())
 

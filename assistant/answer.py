@@ -130,12 +130,10 @@ def score(
     """
     if not cands:
         return []
-    headings = _heading_similarity(topic, cands, embed=embed) if policy.heading_weight else {}
 
     def bonus(c: Candidate) -> float:
         value = policy.passage_weight * c.hit.similarity
-        value += policy.heading_weight * headings.get(c.hit.passage.section[-1:], 0.0)
-        return value + (policy.reason_weight if cue and cue.search(c.text) else 0.0)
+        return value + (policy.cue_weight if cue and cue.search(c.text) else 0.0)
 
     ranked = sorted(lexical_scores(topic, cands), key=lambda c: -(c.lexical + 2 * bonus(c)))
     cheap = ranked[: shortlist or policy.shortlist]
@@ -149,18 +147,6 @@ def score(
         )
         for c, s in zip(cheap, np.asarray(sims), strict=True)
     ]
-
-
-def _heading_similarity(topic: str, cands: list[Candidate], *, embed: Callable) -> dict:
-    """Each section heading's similarity to the topic: a report's headings are the questions
-    its sections answer ("What is it like to be a child with SEND in this area?")."""
-    headings = list(
-        dict.fromkeys(c.hit.passage.section[-1:] for c in cands if c.hit.passage.section)
-    )
-    if not headings:
-        return {}
-    vectors = embed([topic] + [h[0] for h in headings])
-    return {h: max(0.0, float(v @ vectors[0])) for h, v in zip(headings, vectors[1:], strict=True)}
 
 
 def select(

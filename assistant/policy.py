@@ -35,7 +35,6 @@ class AnswerPolicy:
     margin: float = 0.35  # keep units within this of the best one
     lexical_weight: float = 0.35
     passage_weight: float = 0.15
-    reason_weight: float = 0.10  # bonus for a unit that gives a cause, for "why" questions
+    cue_weight: float = 0.10  # bonus for a unit giving what the shape wants: a cause, a decision
     cue_slots: int = 3  # units giving a cause (or a decision) embedded beyond the shortlist
-    heading_weight: float = 0.0  # weight of its section heading's similarity to the topic
     duplicate_overlap: float = 0.8

@@ -6,12 +6,14 @@ index of the sample corpus (the session's `corpus_assistant`).
 
 from dataclasses import replace
 
-from assistant.answer import AnswerPolicy, Candidate, compose, is_statement, select
+from assistant.answer import Candidate, is_statement, select
+from assistant.compose import Chosen, compose
 from assistant.engine import Turn
 from assistant.intent import Scope, admits, named_kinds, topic_of
 from assistant.intent import understand as understand_question
 from assistant.meta import DocumentMeta
 from assistant.passages import Passage
+from assistant.policy import AnswerPolicy
 from assistant.quantities import COUNT, SHARE
 from assistant.quantities import holds as holds_quantity
 from assistant.retrieval import Hit
@@ -103,12 +105,15 @@ def test_selection_drops_near_duplicates_and_caps_each_document():
         candidate(a, "Caseloads are too high in assessment teams.", 0.88),
         candidate(b, "Supervision is regular and reflective in every team here.", 0.7),
     ]
-    chosen = select(cands, policy=AnswerPolicy(), spanning=False)
+    chosen = select(cands, policy=AnswerPolicy())
     assert [c.text for c in chosen] == [
         "Caseloads are too high in the assessment teams.",
         "Supervision is regular and reflective in every team here.",
     ]
-    assert select(cands, policy=AnswerPolicy(min_score=0.95), spanning=False) == []
+    assert select(cands, policy=AnswerPolicy(min_score=0.95)) == []
+    assert [c.text for c in select(cands, policy=AnswerPolicy(), cap=1, limit=1)] == [
+        "Caseloads are too high in the assessment teams."
+    ]
 
 
 def test_answer_keeps_reading_order_and_merges_adjacent_sentences():
@@ -119,7 +124,7 @@ def test_answer_keeps_reading_order_and_merges_adjacent_sentences():
         candidate(p, "Second finding follows it.", 0.9),
         candidate(p, "First finding here today.", 0.8),
     ]
-    answer = compose("q", cands)
+    answer = compose("q", Chosen((tuple(cands),)))
     assert len(answer.citations) == 1
     citation = answer.citations[0]
     assert citation.quote == "First finding here today. Second finding follows it."
@@ -174,3 +179,24 @@ def test_follow_up_question_inherits_the_council(corpus_assistant):
     alone = corpus_assistant.ask("And what did they say about caseloads?")
     assert alone.answered and alone.citations, "without the history it is answered anyway"
     assert {c.meta.council for c in alone.citations} != {"Kent"}
+
+
+def test_a_list_is_composed_as_its_heading_and_one_line_an_item():
+    text = "What needs to improve?\nThe quality of plans.\nSupervision of staff."
+    p = Passage(
+        "d1:00000", "d1", "d1.pdf", 3, 0, 0, len(text), text,
+        meta=DocumentMeta(title="Kent — ILACS inspection, 2026"),
+        section=("What needs to improve?",),
+    )  # fmt: skip
+    items = [
+        Candidate(Hit(p, 0.0, 0.5), Span(23, 44), "The quality of plans.", kind="item"),
+        Candidate(Hit(p, 0.0, 0.5), Span(45, 66), "Supervision of staff.", kind="item"),
+    ]
+    answer = compose("What needs to improve?", Chosen((tuple(reversed(items)),), "list"))
+    assert answer.answer.splitlines() == [
+        "Kent — ILACS inspection, 2026 — What needs to improve?",
+        "- The quality of plans. [1]",
+        "- Supervision of staff. [2]",
+    ]
+    assert [c.unit for c in answer.citations] == ["item", "item"] and answer.shape == "list"
+    assert all(text[c.start : c.end] == c.quote for c in answer.citations)

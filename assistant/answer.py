@@ -73,16 +73,12 @@ def is_statement(text: str) -> bool:
     return words >= 14 or text.rstrip("\"'”’)").endswith((".", "!", "?", ";"))
 
 
-def candidates(
-    hits: list[Hit], *, limit: int, kinds: frozenset[str] | None = None
-) -> list[Candidate]:
-    """The quotable units of the first `limit` hits (of the given kinds, when given)."""
+def candidates(hits: list[Hit], *, limit: int | None = None) -> list[Candidate]:
+    """The quotable units of the (first `limit`) hits."""
     out = []
     for hit in hits[:limit]:
         passage = hit.passage
         for unit in passage.quotable():
-            if kinds is not None and unit.kind not in kinds:
-                continue
             text = passage.unit_text(unit)
             if unit.kind != "sentence" or is_statement(text):
                 out.append(candidate(hit, unit, text))

@@ -40,11 +40,23 @@ class Catalogue:
         return self._by_council.get(council, ())
 
     def describe(self, council: str) -> str:
-        """What is indexed for a council, in words: "ILACS inspection 2023, focused visit 2024"."""
-        return ", ".join(
-            f"{r.meta.type_label} {r.meta.year}" if r.meta.year else r.meta.type_label
-            for r in self.of_council(council)
-        )
+        """What is indexed for a council, in words: each report with its year, then the
+        other documents counted ("ILACS inspection 2023, focused visit 2024, 14 committee
+        papers 2024-2025")."""
+        reports, others = [], {}
+        for r in self.of_council(council):
+            label = f"{r.meta.type_label} {r.meta.year}" if r.meta.year else r.meta.type_label
+            if r.meta.doc_type in REPORT_TYPES:
+                reports.append(label)
+            else:
+                others.setdefault(r.meta.doc_type, []).append(r.meta.year)
+        for doc_type, years in others.items():
+            dated = sorted(y for y in years if y)
+            span = f" {dated[0]}" if dated and dated[0] == dated[-1] else ""
+            span = f" {dated[0]}-{dated[-1]}" if dated and dated[0] != dated[-1] else span
+            name = kind_label(doc_type)
+            reports.append(f"{len(years)} {name}s{span}" if len(years) > 1 else f"1 {name}{span}")
+        return ", ".join(reports)
 
 
 def fitting(intent, catalogue: Catalogue, council: str) -> tuple[DocumentRecord, ...]:

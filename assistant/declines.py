@@ -3,8 +3,6 @@
 - `council_not_indexed`: the question is about councils the index holds nothing on;
 - `no_matching_document`: the council is held, but no document of the kind or year named;
 - `name_not_indexed`: it names something no indexed passage mentions at all ("Mars");
-- `not_mentioned`: a specific word of the question, which other documents use, appears nowhere
-  in the documents of the council it asks about ("pay" in Liverpool's reports);
 - `contradicted_premise`: it asks why a council got a grade its reports do not give; the
   answer quotes what they do give;
 - `no_quantity`: it asks for a quantity of some kind, and no statement holds one;
@@ -29,7 +27,6 @@ from .text import MONTH_NAMES, MONTHS, STOP_WORDS, terms
 COUNCIL_NOT_INDEXED = "council_not_indexed"
 NO_MATCHING_DOCUMENT = "no_matching_document"
 NAME_NOT_INDEXED = "name_not_indexed"
-NOT_MENTIONED = "not_mentioned"
 CONTRADICTED_PREMISE = "contradicted_premise"
 NO_QUANTITY = "no_quantity"
 NOT_SIMILAR = "not_similar"
@@ -37,14 +34,10 @@ RULES = (
     COUNCIL_NOT_INDEXED,
     NO_MATCHING_DOCUMENT,
     NAME_NOT_INDEXED,
-    NOT_MENTIONED,
     CONTRADICTED_PREMISE,
     NO_QUANTITY,
     NOT_SIMILAR,
 )
-# A word used by at most this share of the documents is specific enough that its absence from
-# the documents a question is about means they do not discuss it (fitted on `tune`).
-SPECIFIC_SHARE = 0.10
 
 
 @dataclass(frozen=True)
@@ -136,23 +129,6 @@ def unknown_names(intent: QueryIntent, keyword_index) -> Decline | None:
     if not unknown or not keyword_index.ids:
         return None
     return Decline(NAME_NOT_INDEXED, f"No indexed document mentions {_and(unknown)}.")
-
-
-def not_mentioned(intent: QueryIntent, catalogue: Catalogue, keyword_index) -> Decline | None:
-    """A specific word of the question that the collection uses, but none of the documents of
-    the councils it asks about (within the kinds and years named)."""
-    if not intent.councils or not keyword_index.ids:
-        return None
-    scoped = {r.doc_id for c in intent.councils for r in fitting(intent, catalogue, c)}
-    total = len(catalogue.records) or 1
-    for term in dict.fromkeys(terms(intent.topic)):
-        if len(term) < 3 or term.isdigit():
-            continue
-        holders = keyword_index.documents_holding(term)
-        if holders and len(holders) <= SPECIFIC_SHARE * total and not holders & scoped:
-            where = _and(list(intent.councils))
-            return Decline(NOT_MENTIONED, f"No indexed document about {where} mentions “{term}”.")
-    return None
 
 
 def contradicted_premise(intent: QueryIntent, catalogue: Catalogue) -> Decline | None:

@@ -95,10 +95,6 @@ class KeywordIndex:
             return np.zeros(len(self.ids), dtype=bool)
         return self._bm25.get_scores_from_ids([token]) > 0
 
-    def documents_holding(self, word: str) -> set[str]:
-        """The doc_ids of the documents any passage of which holds `word`."""
-        return self.documents_of(self.holding(word))
-
     def documents_of(self, passages: np.ndarray) -> set[str]:
         """The doc_ids of the passages a bool mask selects."""
         return {self.fields[i]["doc_id"] for i in np.flatnonzero(passages)}

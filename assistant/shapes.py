@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import intent as shapes
 from . import quantities
 from .answer import (
     CAUSAL,
@@ -35,14 +34,29 @@ from .answer import (
 from .catalogue import Catalogue, fitting
 from .compose import Chosen
 from .filters import Condition, Filter
-from .intent import QueryIntent, admits, area_of
+from .intent import (
+    ACROSS,
+    DECISION,
+    EXAMPLES,
+    FACT,
+    JUDGEMENT,
+    LIST,
+    OVER_TIME,
+    PER_COUNCIL,
+    QUANTITY,
+    REASON,
+    QueryIntent,
+    Scope,
+    admits,
+    area_of,
+)
 from .judgements import is_overall_statement
 from .policy import AnswerPolicy
 from .records import DocumentRecord
 from .retrieval import Hit, Retriever
 from .store import StoredHit
 
-_CUES = {shapes.REASON: CAUSAL, shapes.DECISION: DECIDED}
+_CUES = {REASON: CAUSAL, DECISION: DECIDED}
 
 
 @dataclass(frozen=True)
@@ -62,40 +76,46 @@ class Sources:
 
 def answer_units(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chosen:
     """The units that answer `intent`, grouped for composing; empty when none does."""
-    if intent.spread == shapes.PER_COUNCIL and len(intent.councils) > 1:
+    if intent.spread == PER_COUNCIL and len(intent.councils) > 1:
         groups = [fitting(intent, sources.catalogue, c) for c in intent.councils]
         return _per_group(intent, [g for g in groups if g], sources, ordered=False)
-    if intent.spread == shapes.OVER_TIME and intent.councils:
+    if intent.spread == OVER_TIME and intent.councils:
         reports = fitting(intent, sources.catalogue, intent.councils[0])
         return _per_group(intent, [(r,) for r in reports], sources, ordered=True)
-    admitted = [h for h in hits if admits(intent, h.passage.meta, h.passage.text)]
-    dated = _dated(intent, sources.catalogue)
-    if dated:  # "on 13 March": the papers of that day's meeting
-        admitted = _search(intent, sources, dated, k=sources.policy.passages)
-    if intent.councils and (intent.latest or intent.inspected):
-        records = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
-        meant = {r.doc_id for r in records}
-        if intent.latest and records:  # "at its most recent inspection": search inside it
-            admitted = _search(intent, sources, records, k=sources.policy.passages)
-        elif any(h.passage.doc_id in meant for h in admitted):  # its reports, not the papers
-            admitted = [h for h in admitted if h.passage.doc_id in meant]
-    if intent.shape == shapes.LIST:
-        return Chosen(
-            tuple(_lists(intent, _list_documents(intent, admitted, sources), sources)), shapes.LIST
-        )
-    if intent.shape == shapes.JUDGEMENT:
-        return Chosen(
-            tuple(_judgements(intent, _judged_documents(intent, admitted, sources), sources)),
-            shapes.JUDGEMENT,
-        )
-    if intent.spread == shapes.ACROSS:
+    admitted = _meant(intent, hits, sources)
+    if intent.shape == LIST:
+        lists = _lists(intent, _list_documents(intent, admitted, sources), sources)
+        return Chosen(tuple(lists), LIST)
+    if intent.shape == JUDGEMENT:
+        judged = _judgements(intent, _judged_documents(intent, admitted, sources), sources)
+        return Chosen(tuple(judged), JUDGEMENT)
+    if intent.spread == ACROSS:
         return _examples(intent, admitted, sources)
     extra = []
-    if intent.shape == shapes.DECISION:
+    if intent.shape == DECISION:
         extra = _resolutions(admitted, sources, vector=sources.embed_query(intent.question))
     scored = _scored(intent, admitted, sources, extra=extra)
     chosen = _with_cue(select(scored, policy=sources.policy), scored, intent, sources.policy)
     return Chosen((tuple(chosen),), intent.shape) if chosen else Chosen(())
+
+
+def _meant(intent: QueryIntent, hits: list[Hit], sources: Sources) -> list[Hit]:
+    """The hits from the documents the question means: those that fit what it names; the papers
+    of the day it names ("on 13 March"); the council's latest report ("at its most recent
+    inspection"), searched afresh; its reports rather than its papers, when it asks what
+    inspectors found and some hits are from them."""
+    admitted = [h for h in hits if admits(intent, h.passage.meta, h.passage.text)]
+    dated = _dated(intent, sources.catalogue)
+    if dated:
+        return _search(intent, sources, dated, k=sources.policy.passages)
+    if not intent.councils or not (intent.latest or intent.inspected):
+        return admitted
+    records = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
+    if intent.latest and records:
+        return _search(intent, sources, records, k=sources.policy.passages)
+    meant = {r.doc_id for r in records}
+    reports = [h for h in admitted if h.passage.doc_id in meant]
+    return reports or admitted
 
 
 # --- scoring units of retrieved passages -------------------------------------------------------
@@ -162,10 +182,10 @@ def _scored(
     shared = sources.retriever.keyword_index()
     cands = [
         c
-        for c in candidates(hits[: policy.passages] + (extra or []), limit=10**6)
+        for c in candidates(hits[: policy.passages] + (extra or []))
         if c.kind != "sentence" or not shared.is_boilerplate(c.text)
     ]
-    if intent.shape == shapes.QUANTITY:
+    if intent.shape == QUANTITY:
         cands = [c for c in cands if quantities.holds(intent.quantity, c.text)]
     return score(
         intent.question,
@@ -185,7 +205,7 @@ def _search(
     where = Filter((Condition("doc_id", "$in", tuple(r.doc_id for r in records)),))
     if sources.where:
         where = where.and_(sources.where)
-    return sources.retriever.search(intent.topic, k=k, where=where, scope=shapes.Scope())
+    return sources.retriever.search(intent.topic, k=k, where=where, scope=Scope())
 
 
 def _per_group(
@@ -200,9 +220,9 @@ def _per_group(
     policy = sources.policy
     picked: list[tuple[Candidate, ...]] = []
     for records in groups[: policy.max_groups if not ordered else None]:
-        if intent.shape == shapes.LIST:
+        if intent.shape == LIST:
             picked.extend(_lists(intent, records, sources))
-        elif intent.shape == shapes.JUDGEMENT:
+        elif intent.shape == JUDGEMENT:
             picked.extend(_judgements(intent, records, sources))
         else:
             hits = _search(intent, sources, records, k=policy.group_passages)
@@ -215,7 +235,7 @@ def _per_group(
     kept = tuple(g for g in picked if max(c.score for c in g) >= floor)
     if ordered and len(kept) > policy.max_groups:
         kept = kept[-policy.max_groups :]  # the latest reports
-    return Chosen(kept, intent.shape if intent.shape != shapes.FACT else intent.spread)
+    return Chosen(kept, intent.shape if intent.shape != FACT else intent.spread)
 
 
 def _examples(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chosen:
@@ -225,7 +245,7 @@ def _examples(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chosen:
     policy = sources.policy
     scored = _scored(intent, hits, sources, shortlist=2 * policy.shortlist, cue=PRAISED)
     chosen = select(scored, policy=policy, cap=1, limit=policy.max_groups)
-    return Chosen(tuple((c,) for c in chosen), shapes.EXAMPLES) if chosen else Chosen(())
+    return Chosen(tuple((c,) for c in chosen), EXAMPLES) if chosen else Chosen(())
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -385,7 +385,7 @@ def print_table(r: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.cli import offline_environment
+    from assistant.process import offline_environment
 
     offline_environment()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

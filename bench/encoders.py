@@ -132,9 +132,9 @@ def eval_int8(index: Path, questions: list[Path], *, threads: int) -> dict:
     """Build an index whose passages and questions are all encoded with int8 weights, and
     score it as `assistant eval` does."""
     from assistant import evaluation, onnx_encoder
-    from assistant.process import offline_environment
     from assistant.embedding import Embedder
     from assistant.engine import Assistant
+    from assistant.process import offline_environment
     from assistant.settings import Settings
 
     offline_environment()

@@ -134,6 +134,16 @@ def test_a_quantity_question_quotes_only_sentences_holding_one_of_that_kind(corp
             declines.CONTRADICTED_PREMISE,
             "do not give the grade “Inadequate”; they give Outstanding",
         ),
+        (
+            "What did Ofsted find in Kent in March 2022?",  # inspected in May, published in July
+            declines.NO_MATCHING_DOCUMENT,
+            "No indexed document about Kent from March 2022",
+        ),
+        (
+            "What is the weather like in the summer?",
+            declines.NOT_SIMILAR,
+            "Nothing in the indexed documents is close enough to it.",
+        ),
     ],
     ids=lambda value: value if value in declines.RULES else None,
 )
@@ -173,3 +183,33 @@ def test_a_follow_up_keeps_the_council_and_the_shape_of_its_own_question(corpus_
     answer = corpus_assistant.ask("And what needs to improve?", history=history)
     assert answer.shape == "list"
     assert {c.meta.council for c in answer.citations} == {"Kent"}
+
+
+MINUTES = """Corporate Parenting Panel minutes, 4 February 2025
+
+The Panel received the annual report of the virtual school head teacher on the education of
+children in care, and discussed attendance and exclusions at length with officers.
+
+Members asked about the number of care leavers in education, employment or training, and the
+officers explained the support that personal advisers give to young people after they leave care.
+
+RESOLVED that the report be noted and that a further update be brought to the Panel in July.
+
+Mr Smith asked for it to be recorded that he voted against the proposal to close the drop-in hub.
+"""
+
+
+def test_a_decision_question_quotes_the_resolution(tmp_path):
+    from assistant.engine import Assistant
+    from assistant.settings import Settings
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "panel-2025-02-04.txt").write_text(MINUTES, encoding="utf-8")
+    assistant = Assistant(Settings.from_env({}, index_dir=tmp_path / "index"))
+    assert assistant.ingest([folder]).files_indexed == 1
+    answer = assistant.ask("What did the Corporate Parenting Panel decide about the report?")
+    assert answer.shape == "decision"
+    assert any("RESOLVED that the report be noted" in c.quote for c in answer.citations)
+    voted = assistant.ask("Did anyone vote against at the Corporate Parenting Panel?")
+    assert any("voted against" in c.quote for c in voted.citations)

@@ -39,6 +39,8 @@ _GRADES = ("outstanding", "good", "inadequate", "requires improvement")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]*")
 _WORD = re.compile(r"[a-z0-9]+(?:['\u2019]t)?")
 _MONTHS = frozenset(MONTH_NAMES)
+# What comes before a word that opens a sentence or a quotation: nothing, or ': “' and the like.
+_OPENING = re.compile(r"(?:^|[:.!?]\s*|[\"\u201c\u2018]|\s['\u2018])\s*$")
 _SUFFIXES = ("ments", "ment", "ings", "ing", "ed", "ly", "es", "s")
 
 
@@ -142,13 +144,15 @@ def negations_in(text: str) -> set[str]:
 
 
 def names_in(text: str) -> list[str]:
-    """Capitalised words other than the sentence's first (which any sentence capitalises),
-    plus a first word in capitals ("SEND", "PAs"): names the quotes must contain."""
+    """Capitalised words other than those opening the sentence or a quotation in it (which
+    any sentence capitalises), plus opening words in capitals ("SEND", "PAs"): names the quotes
+    must contain."""
     out = []
-    for i, m in enumerate(_CAPITALISED.finditer(text)):
+    for m in _CAPITALISED.finditer(text):
         word = m.group(0).rstrip("'\u2019-")
         acronym = sum(c.isupper() for c in word) >= 2
-        if (i == 0 and m.start() == 0 and not acronym) or word in _MONTHS:
+        opening = _OPENING.search(text[: m.start()]) is not None
+        if (opening and not acronym) or word in _MONTHS:
             continue
         if word.lower() in STOP_WORDS and not acronym:
             continue

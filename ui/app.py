@@ -91,7 +91,7 @@ def main() -> None:
         assistant = load_assistant(
             settings,
             f"{settings.index_dir.resolve()}|{settings.model}|"
-            f"{settings.chroma_url}|{settings.collection}",
+            f"{settings.chroma_url}|{settings.collection}|{settings.llm_url}|{settings.llm_model}",
         )
     except IndexMissing as exc:
         st.warning(f"{str(exc)[0].upper()}{str(exc)[1:]} (or `make demo` for the sample reports).")

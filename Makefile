@@ -1,12 +1,18 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   — install, index the sample corpus, open the chat on http://localhost:8501
-#   make test   — install (with test tools and Debian's Chromium), lint, run the whole test suite
+#   make test   — install (with test tools, a model server and Debian's Chromium), lint, run
+#                 the whole test suite
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# llama-cpp-python (the summary tests' model server) compiles for ~8 minutes on two cores: its
+# wheel is built once per machine into this cache and reused. GGML_NATIVE=OFF: a wheel that runs
+# on any x86-64, not only the CPU it was built on.
+WHEELS ?= $(HOME)/.cache/inspection-assistant/wheels
+LLAMA_CPP_VERSION := 0.3.36
 
-.PHONY: demo test install install-dev browser ingest lint bench clean
+.PHONY: demo test install install-dev install-llm browser ingest lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -21,8 +27,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-llm: $(VENV)/.installed-dev
+	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || { \
+		echo "Building llama-cpp-python $(LLAMA_CPP_VERSION) once into $(WHEELS) (about 8 minutes)"; \
+		CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel --quiet --disable-pip-version-check \
+			--no-deps --wheel-dir $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION); }
+	$(BIN)/pip install --quiet --disable-pip-version-check --find-links $(WHEELS) -e '.[llm-server]'
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-llm: $(VENV)/.installed-llm
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 browser:
@@ -39,7 +54,7 @@ lint: install-dev
 	$(BIN)/ruff check assistant tests ui bench
 	$(BIN)/ruff format --check assistant tests ui bench
 
-test: install-dev browser
+test: install-llm browser
 	$(BIN)/ruff check assistant tests ui bench
 	$(BIN)/python -m pytest -q --timeout 1800
 

@@ -39,6 +39,8 @@ def to_markdown(answers: Sequence[Answer], *, options: BriefingOptions | None = 
         lines += [_md(options.note), ""]
     for number, answer in enumerate(answers, 1):
         lines += [f"## {number}. {_md(_one_line(answer.question))}", ""]
+        if summary := _summary(answer):
+            lines += [f"*{_md(summary.label)}*", "", _md(summary.text), ""]
         if answer.citations:  # an answer, or what the documents say against its premise
             lines += [_md(answer.answer), "", "**References**", ""]
             lines += [f"- **[{c.id}]** {_md(_source_and_quote(c))}" for c in answer.citations]
@@ -72,6 +74,9 @@ def to_docx(
         document.add_paragraph(_xml(options.note))
     for number, answer in enumerate(answers, 1):
         document.add_heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
+        if summary := _summary(answer):
+            document.add_paragraph(_xml(summary.label)).runs[0].italic = True
+            document.add_paragraph(_xml(summary.text))
         for block in answer.answer.split("\n\n"):
             document.add_paragraph(_xml(block))
         if answer.citations:
@@ -88,6 +93,12 @@ def to_docx(
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _summary(answer: Answer):
+    """The answer's checked summary when one was kept, shown above its verbatim quotes."""
+    summary = answer.summary
+    return summary if summary is not None and summary.text else None
 
 
 def _reference(c: Citation) -> str:

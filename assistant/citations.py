@@ -4,8 +4,12 @@ promises."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .meta import DocumentMeta
+
+if TYPE_CHECKING:
+    from .summary import Summary
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class Answer:
     shape: str = ""  # the kind of answer given: list, judgement, timeline, compare, ...
     declined: Decline | None = None  # set when `answered` is false
     notes: list[str] = field(default_factory=list)  # e.g. "Surrey is not in the index"
+    summary: Summary | None = None  # a model's checked summary, when ASSISTANT_LLM_URL is set
 
     def to_json(self) -> dict:
         return {
@@ -147,4 +152,5 @@ class Answer:
             "shape": self.shape,
             "declined": self.declined.to_json() if self.declined else None,
             "notes": list(self.notes),
+            "summary": self.summary.to_json() if self.summary else None,
         }

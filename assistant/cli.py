@@ -231,6 +231,8 @@ def cmd_ask(args, settings) -> int:
     assistant = _assistant(settings)
     for question in questions:
         answer = assistant.ask(question, k=args.k, where=where or None)
+        if answer.summary and answer.summary.error:
+            print(f"assistant: {answer.summary.error}", file=sys.stderr)
         if args.json or args.file:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -244,6 +246,8 @@ def _read_questions(path: Path) -> list[str]:
 
 
 def _print_answer(answer) -> None:
+    if answer.summary and answer.summary.text:
+        print(f"{answer.summary.label}\n{answer.summary.text}\n")
     print(answer.answer)
     for note in answer.notes:
         print(f"({note})")

@@ -19,6 +19,7 @@ from .retrieval import Hit, Retriever
 from .settings import Settings
 from .shapes import Sources, answer_units
 from .store import Store
+from .summary import summarise
 
 
 class Assistant:
@@ -58,6 +59,7 @@ class Assistant:
         )
         answer = self._answer(intent, hits, where=where)
         answer.seconds = time.perf_counter() - started
+        answer.summary = summarise(answer, settings=self.settings)  # None without ASSISTANT_LLM_URL
         return answer
 
     def _answer(self, intent, hits: list[Hit], *, where: Filter | None) -> Answer:

@@ -32,7 +32,7 @@ from assistant.locks import IngestBusy  # noqa: E402
 from assistant.records import DocumentRecord  # noqa: E402
 from assistant.settings import Settings, SettingsError  # noqa: E402
 from assistant.store import IndexMissing, IndexUnavailable  # noqa: E402
-from ui import insights, render  # noqa: E402
+from ui import insights, render, summary  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
 from ui.source_views import DOCX_MIME, original_controls, page_clip  # noqa: E402
 from ui.uploads import (  # noqa: E402
@@ -91,7 +91,7 @@ def main() -> None:
         assistant = load_assistant(
             settings,
             f"{settings.index_dir.resolve()}|{settings.model}|"
-            f"{settings.chroma_url}|{settings.collection}",
+            f"{settings.chroma_url}|{settings.collection}|{settings.llm_url}|{settings.llm_model}",
         )
     except IndexMissing as exc:
         st.warning(f"{str(exc)[0].upper()}{str(exc)[1:]} (or `make demo` for the sample reports).")
@@ -343,6 +343,7 @@ def conversation(records: list[DocumentRecord]) -> None:
         with st.chat_message("user"):
             st.html(f"<p>{render.esc(answer.question)}</p>")
         with st.chat_message("assistant"):
+            summary.show(answer)
             st.html(render.answer_html(answer))
             found = (
                 render.plural(len(answer.citations), "source")

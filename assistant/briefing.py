@@ -62,7 +62,6 @@ def to_docx(
     `page_image`, when given, is asked for a picture (PNG or JPEG bytes) of each reference's
     page with the quote highlighted; a reference it returns None for keeps its text alone."""
     import docx
-    from docx.shared import Inches
 
     options = options or BriefingOptions()
     document = docx.Document()
@@ -73,26 +72,33 @@ def to_docx(
     if options.note:
         document.add_paragraph(_xml(options.note))
     for number, answer in enumerate(answers, 1):
-        document.add_heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
-        if summary := _summary(answer):
-            document.add_paragraph(_xml(summary.label)).runs[0].italic = True
-            document.add_paragraph(_xml(summary.text))
-        for block in answer.answer.split("\n\n"):
-            document.add_paragraph(_xml(block))
-        if answer.citations:
-            document.add_heading("References", level=2)
-            for c in answer.citations:
-                document.add_paragraph(_xml(_reference(c)))
-                picture = page_image(c) if page_image else None
-                if picture:
-                    document.add_picture(io.BytesIO(picture), width=Inches(PAGE_IMAGE_INCHES))
-        else:
-            document.add_paragraph(DECLINED_NOTE).runs[0].italic = True
-            for c in answer.related:
-                document.add_paragraph(_xml(_location(c)), style="List Bullet")
+        _docx_answer(document, number, answer, page_image=page_image)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _docx_answer(document, number: int, answer: Answer, *, page_image) -> None:
+    """One question of the briefing: its summary (labelled), its answer, its references."""
+    from docx.shared import Inches
+
+    document.add_heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
+    if summary := _summary(answer):
+        document.add_paragraph(_xml(summary.label)).runs[0].italic = True
+        document.add_paragraph(_xml(summary.text))
+    for block in answer.answer.split("\n\n"):
+        document.add_paragraph(_xml(block))
+    if not answer.citations:
+        document.add_paragraph(DECLINED_NOTE).runs[0].italic = True
+        for c in answer.related:
+            document.add_paragraph(_xml(_location(c)), style="List Bullet")
+        return
+    document.add_heading("References", level=2)
+    for c in answer.citations:
+        document.add_paragraph(_xml(_reference(c)))
+        picture = page_image(c) if page_image else None
+        if picture:
+            document.add_picture(io.BytesIO(picture), width=Inches(PAGE_IMAGE_INCHES))
 
 
 def _summary(answer: Answer):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import councils, quantities
 from .filters import Condition, Filter
 from .judgements import SEND_OUTCOMES, normalise_grade
-from .text import MONTH_PATTERN, MONTHS, terms, years_in
+from .text import MONTH_PATTERN, MONTHS, YEAR_PATTERN, terms, years_in
 
 # What kind of unit answers the question.
 FACT = "fact"
@@ -133,7 +133,7 @@ def scope_of(question: str) -> Scope:
 def days_in(question: str) -> tuple[tuple[int, int], ...]:
     """Days of a month named without a year ("on 13 March", "March 13th"): a meeting's date."""
     found = re.findall(
-        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_PATTERN})\b(?!\s+(?:19|20)\d\d)", question, re.I
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_PATTERN})\b(?!\s+{YEAR_PATTERN})", question, re.I
     )
     found += [
         (d, m)
@@ -146,7 +146,7 @@ def days_in(question: str) -> tuple[tuple[int, int], ...]:
 
 
 def months_in(question: str) -> tuple[tuple[int, int], ...]:
-    found = re.findall(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d\d)\b", question, re.I)
+    found = re.findall(rf"\b({MONTH_PATTERN})\s+({YEAR_PATTERN})\b", question, re.I)
     return tuple(dict.fromkeys((int(y), MONTHS[m.lower()]) for m, y in found))
 
 
@@ -157,7 +157,7 @@ _PLACING = re.compile(
     r"\b(ofsted|cssiw|care inspectorate( wales)?|inspectorate|inspections?|inspectors?|reports?"
     rf"|focused visits?|monitoring visits?|visits?|re-?inspection|letters?|local authority"
     rf"|(\d{{1,2}}(st|nd|rd|th)?\s+)?{MONTH_PATTERN}(\s+\d{{1,2}}(st|nd|rd|th)?\b)?"
-    rf"|(19|20)\d\d(\s*[-/–]\s*\d{{2,4}})?)\b",
+    rf"|{YEAR_PATTERN}(\s*[-/–]\s*\d{{2,4}})?)\b",
     re.IGNORECASE,
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .text import MONTH_PATTERN
+from .text import MONTH_PATTERN, YEAR_PATTERN
 
 COUNT, SHARE, MONEY, FREQUENCY, DATE, TIME, DURATION = (
     "count",
@@ -74,7 +74,7 @@ _DURATION = re.compile(
 )
 _CALENDAR = re.compile(
     rf"\b(\d{{1,2}}(st|nd|rd|th)?(\s*(to|and|-|–)\s*\d{{1,2}}(st|nd|rd|th)?)?\s+{MONTH_PATTERN}"
-    rf"(\s+\d{{4}})?|{MONTH_PATTERN}\s+\d{{4}}|(19|20)\d\d(/\d\d)?)\b",
+    rf"(\s+\d{{4}})?|{MONTH_PATTERN}\s+\d{{4}}|{YEAR_PATTERN}(/\d\d)?)\b",
     re.I,
 )
 # A number that names something rather than counts it: "enabler 2", "paragraph 16.31".

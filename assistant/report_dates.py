@@ -6,23 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, 1)}
-_MONTH = "(?:" + "|".join(_MONTH_NAMES) + ")"
-_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+((?:19|20)\d\d)\b", re.I)
+from .text import MONTH_PATTERN, MONTHS, YEAR_PATTERN
+
+_MONTH = MONTH_PATTERN
+_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+({YEAR_PATTERN})\b", re.I)
 # Ofsted publishes a report about six to eight weeks after the inspection ends (median 42 days
 # in the pool); 52 days gets the publication year right most often, as little is published
 # over Christmas. Calibrated on ofsted-pool (bench/metadata_accuracy.py).
@@ -39,13 +26,13 @@ def _iso(day: int, month: int, year: int) -> str:
 def parse_date(text: str) -> str:
     """The first full date ("19 October 2015") in `text`, as ISO, or ''."""
     m = _DATE.search(text)
-    return _iso(int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3))) if m else ""
+    return _iso(int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))) if m else ""
 
 
 def date_range(text: str) -> tuple[str, str]:
     """First and last day of a phrase like "27 June to 1 July 2022" or "5 and 6 October 2021"."""
     tokens = re.findall(
-        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+({_MONTH}))?(?:\s+((?:19|20)\d\d))?\b", text, re.I
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+({_MONTH}))?(?:\s+({YEAR_PATTERN}))?\b", text, re.I
     )
     days = []
     month = year = None
@@ -53,7 +40,7 @@ def date_range(text: str) -> tuple[str, str]:
         if yr:
             year = int(yr)
         if mon:
-            month = _MONTHS[mon.lower()]
+            month = MONTHS[mon.lower()]
         if month and year and 1 <= int(day) <= 31:
             days.append(_iso(int(day), month, year))
     days = [d for d in reversed(days) if d]
@@ -89,7 +76,7 @@ def publication_date(head: str, text: str, *, inspection_end: str = "") -> tuple
             letter = str(int(letter[:4]) + 1) + letter[4:]
         if letter:
             return letter, "letter"
-    m = re.search(r"©\s*Crown copyright\s*((?:19|20)\d\d)", text[-6000:])
+    m = re.search(rf"©\s*Crown copyright\s*({YEAR_PATTERN})", text[-6000:])
     copyright_year = m.group(1) if m else ""
     if inspection_end:
         end = dt.date.fromisoformat(inspection_end)

@@ -25,7 +25,8 @@ MONTH_NAMES = (
 )
 MONTHS = {name.lower(): number for number, name in enumerate(MONTH_NAMES, 1)}
 MONTH_PATTERN = "(?:" + "|".join(MONTH_NAMES) + ")"  # use with re.I
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+YEAR_PATTERN = r"(?:19|20)\d\d"  # a four-digit year, 1900-2099
+YEAR = re.compile(rf"\b{YEAR_PATTERN}\b")
 WORDS = r"(?u)\b\w\w+\b"  # the keyword index's tokens: words of two or more characters
 
 # English function words plus the words every question is made of ("tell me", "example"),

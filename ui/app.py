@@ -76,6 +76,23 @@ def load_assistant(_settings: Settings, key: str) -> Assistant:
     return assistant
 
 
+def open_assistant(settings: Settings) -> Assistant:
+    """The cached assistant for these settings, or a message saying why there is none."""
+    key = (
+        f"{settings.index_dir.resolve()}|{settings.model}|"
+        f"{settings.chroma_url}|{settings.collection}|{settings.llm_url}|{settings.llm_model}"
+    )
+    try:
+        return load_assistant(settings, key)
+    except IndexMissing as exc:
+        st.warning(f"{str(exc)[0].upper()}{str(exc)[1:]} (or `make demo` for the sample reports).")
+        st.stop()
+    except IndexUnavailable as exc:
+        st.error(f"The index cannot be opened: {exc}")
+        st.stop()
+    raise AssertionError("unreachable: st.stop() ends the script run")
+
+
 def main() -> None:
     st.set_page_config(
         page_title="Inspection report assistant", page_icon="\U0001f4d1", layout="wide"
@@ -86,19 +103,7 @@ def main() -> None:
     except SettingsError as exc:
         st.error(f"A setting is wrong: {exc}")
         st.stop()
-    settings = config.settings
-    try:
-        assistant = load_assistant(
-            settings,
-            f"{settings.index_dir.resolve()}|{settings.model}|"
-            f"{settings.chroma_url}|{settings.collection}|{settings.llm_url}|{settings.llm_model}",
-        )
-    except IndexMissing as exc:
-        st.warning(f"{str(exc)[0].upper()}{str(exc)[1:]} (or `make demo` for the sample reports).")
-        st.stop()
-    except IndexUnavailable as exc:
-        st.error(f"The index cannot be opened: {exc}")
-        st.stop()
+    assistant = open_assistant(config.settings)
     st.session_state.setdefault("turns", [])
     records = assistant.sources()
     options = sidebar(assistant, records, config)

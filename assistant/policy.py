@@ -26,13 +26,13 @@ class AnswerPolicy:
     group_passages: int = 6  # passages searched per council or report
     max_sentences: int = 5
     per_document: int = 4  # cap per document when one document may answer alone
-    per_passage: int = 4  # cap per passage: a second passage of a report says something else
+    per_passage: int = 2  # quotes a passage at most: its excerpt is shown whole, a third adds little
     per_group: int = 2  # cap per council (comparisons) and per report (changes over time)
     max_groups: int = 5  # councils, reports or examples shown at most
     max_items: int = 10  # list items quoted from one list
     min_score: float = 0.40
     min_passage_similarity: float = 0.25
-    margin: float = 0.35  # keep units within this of the best one
+    margin: float = 0.45  # keep units within this of the best one
     lexical_weight: float = 0.35
     passage_weight: float = 0.15
     cue_weight: float = 0.10  # bonus for a unit giving what the shape wants: a cause, a decision

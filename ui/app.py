@@ -34,9 +34,7 @@ from ui import insights, render, summary  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
 from ui.source_views import DOCX_MIME, original_controls, page_clip  # noqa: E402
 from ui.upload_panel import upload_panel  # noqa: E402
-from ui.uploads import (  # noqa: E402
-    upload_root,
-)
+from ui.uploads import upload_root  # noqa: E402
 
 PANE_HEIGHT = 680  # pixels
 HISTORY_TURNS = 5  # earlier exchanges passed to `ask` for follow-up questions

@@ -26,7 +26,8 @@ class AnswerPolicy:
     group_passages: int = 6  # passages searched per council or report
     max_sentences: int = 5
     per_document: int = 4  # cap per document when one document may answer alone
-    per_passage: int = 2  # quotes a passage at most: its excerpt is shown whole, a third adds little
+    # Quotes from one passage at most: its excerpt is shown whole, so a third adds little.
+    per_passage: int = 2
     per_group: int = 2  # cap per council (comparisons) and per report (changes over time)
     max_groups: int = 5  # councils, reports or examples shown at most
     max_items: int = 10  # list items quoted from one list

@@ -69,7 +69,12 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chos
     if intent.shape == DECISION:
         extra = _resolutions(admitted, sources, vector=sources.embed_query(intent.question))
     scored = _scored(intent, admitted, sources, extra=extra)
-    chosen = _with_cue(select(scored, policy=sources.policy), scored, intent, sources.policy)
+    # The cap per document makes room for other documents; with one, it has none to make.
+    alone = len({c.doc_id for c in scored}) == 1
+    cap = sources.policy.max_sentences if alone else None
+    chosen = _with_cue(
+        select(scored, policy=sources.policy, cap=cap), scored, intent, sources.policy
+    )
     return Chosen((tuple(chosen),), intent.shape) if chosen else Chosen(())
 
 

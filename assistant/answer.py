@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .boilerplate import sentence_key
 from .passages import Unit
 from .policy import AnswerPolicy
 from .retrieval import Hit
@@ -82,6 +83,21 @@ def candidates(hits: list[Hit], *, limit: int | None = None) -> list[Candidate]:
             text = passage.unit_text(unit)
             if unit.kind != "sentence" or is_statement(text):
                 out.append(candidate(hit, unit, text))
+    return out
+
+
+def originals(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per statement. Council papers carry earlier papers' words forward (a report
+    to cabinet, then the same report to full council), so a unit that several documents hold
+    word for word is quoted from the earliest of them, ranked as its best-placed copy."""
+    copies: dict[int, list[Candidate]] = {}
+    for c in cands:
+        copies.setdefault(sentence_key(c.text), []).append(c)
+    out = []
+    for group in copies.values():
+        first = min(group, key=lambda c: c.hit.passage.meta.published or "9999")
+        best = max(c.hit.similarity for c in group)
+        out.append(replace(first, hit=replace(first.hit, similarity=best)))
     return out
 
 

@@ -19,6 +19,7 @@ from .answer import (
     PRAISED,
     Candidate,
     candidates,
+    originals,
     score,
     select,
 )
@@ -159,11 +160,13 @@ def _scored(
     """The units of the best hits (and of `extra` ones a shape found), scored."""
     policy = sources.policy
     shared = sources.retriever.keyword_index()
-    cands = [
-        c
-        for c in candidates(hits[: policy.passages] + (extra or []))
-        if c.kind != "sentence" or not shared.is_boilerplate(c.text)
-    ]
+    cands = originals(
+        [
+            c
+            for c in candidates(hits[: policy.passages] + (extra or []))
+            if c.kind != "sentence" or not shared.is_boilerplate(c.text)
+        ]
+    )
     if intent.shape == QUANTITY:
         cands = [c for c in cands if quantities.holds(intent.quantity, c.text)]
     return score(

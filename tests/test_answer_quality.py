@@ -6,7 +6,7 @@ index of the sample corpus (the session's `corpus_assistant`).
 
 from dataclasses import replace
 
-from assistant.answer import Candidate, is_statement, select
+from assistant.answer import Candidate, is_statement, originals, select
 from assistant.compose import Chosen, compose
 from assistant.engine import Turn
 from assistant.intent import Scope, admits, named_kinds, topic_of
@@ -114,6 +114,21 @@ def test_selection_drops_near_duplicates_and_caps_each_document():
     assert [c.text for c in select(cands, policy=AnswerPolicy(), cap=1, limit=1)] == [
         "Caseloads are too high in the assessment teams."
     ]
+
+
+def test_a_statement_several_documents_repeat_is_quoted_from_the_earliest():
+    said = "The committee resolved, with a unanimous vote, to refer the matter to full council."
+    to_cabinet = passage(said, doc="cabinet", published="2025-03-04")
+    to_council = passage("Introduction. " + said, doc="council", published="2025-03-13")
+    other = passage("Members debated the usage figures of the hubs at length.", doc="minutes")
+    later, earlier = candidate(to_council, said, 0), candidate(to_cabinet, said, 0)
+    later = replace(later, hit=replace(later.hit, similarity=0.7))
+    earlier = replace(earlier, hit=replace(earlier.hit, similarity=0.4))
+    debated = candidate(other, "Members debated the usage figures of the hubs at length.", 0)
+    kept = originals([later, debated, earlier])
+    assert [(c.doc_id, c.text) for c in kept] == [("cabinet", said), ("minutes", debated.text)]
+    assert kept[0].hit.similarity == 0.7  # ranked as its best-placed copy
+    assert kept[0].hit.passage.text[kept[0].span.start : kept[0].span.end] == said
 
 
 def test_answer_keeps_reading_order_and_merges_adjacent_sentences():

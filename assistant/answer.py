@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .boilerplate import sentence_key
+from .meta import REPORT_TYPES
 from .passages import Unit
 from .policy import AnswerPolicy
 from .retrieval import Hit
@@ -39,7 +40,7 @@ PRAISED = re.compile(
 )
 CAUSAL = re.compile(
     r"\b(because|due to|as a result|owing to|caused by|led to|leading to|resulted in|result of"
-    r"|reasons?|therefore|consequently|this means|driven by|primarily|mainly|largely|thwarted"
+    r"|reasons?|therefore|consequently|this means|driven by|primarily|mainly|largely"
     r"|attributed to|in response to|following)\b",
     re.I,
 )
@@ -87,12 +88,16 @@ def candidates(hits: list[Hit], *, limit: int | None = None) -> list[Candidate]:
 
 
 def originals(cands: list[Candidate]) -> list[Candidate]:
-    """One candidate per statement. Council papers carry earlier papers' words forward (a report
-    to cabinet, then the same report to full council), so a unit that several documents hold
-    word for word is quoted from the earliest of them, ranked as its best-placed copy."""
-    copies: dict[int, list[Candidate]] = {}
+    """One candidate per statement of a council's papers. Papers carry earlier papers' words
+    forward (a report to cabinet, then the same report to full council), so a unit that several
+    of them hold word for word is quoted from the earliest, ranked as its best-placed copy.
+    Inspection reports are left alone: their repeated lines (a grade row, a standard sentence)
+    are statements of each report, not copies of one."""
+    copies: dict[object, list[Candidate]] = {}
     for c in cands:
-        copies.setdefault(sentence_key(c.text), []).append(c)
+        meta = c.hit.passage.meta
+        key = id(c) if meta.doc_type in REPORT_TYPES else (meta.council, sentence_key(c.text))
+        copies.setdefault(key, []).append(c)
     out = []
     for group in copies.values():
         first = min(group, key=lambda c: c.hit.passage.meta.published or "9999")

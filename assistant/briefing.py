@@ -6,11 +6,11 @@ given, followed by its own reference list, so a `[2]` in the text always means t
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from . import word
 from .citations import Answer, Citation
 
 DECLINED_NOTE = "Not answered by the indexed documents. Closest passages (not answering):"
@@ -61,44 +61,37 @@ def to_docx(
 
     `page_image`, when given, is asked for a picture (PNG or JPEG bytes) of each reference's
     page with the quote highlighted; a reference it returns None for keeps its text alone."""
-    import docx
-
     options = options or BriefingOptions()
-    document = docx.Document()
-    document.core_properties.title = _xml(options.title)
-    document.add_heading(_xml(options.title), level=0)
+    document = word.Writer(title=_xml(options.title))
+    document.heading(_xml(options.title), level=0)
     if options.generated:
-        document.add_paragraph(_xml(f"Generated {options.generated}."))
+        document.paragraph(_xml(f"Generated {options.generated}."))
     if options.note:
-        document.add_paragraph(_xml(options.note))
+        document.paragraph(_xml(options.note))
     for number, answer in enumerate(answers, 1):
         _docx_answer(document, number, answer, page_image=page_image)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return document.to_bytes()
 
 
-def _docx_answer(document, number: int, answer: Answer, *, page_image) -> None:
+def _docx_answer(document: word.Writer, number: int, answer: Answer, *, page_image) -> None:
     """One question of the briefing: its summary (labelled), its answer, its references."""
-    from docx.shared import Inches
-
-    document.add_heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
+    document.heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
     if summary := _summary(answer):
-        document.add_paragraph(_xml(summary.label)).runs[0].italic = True
-        document.add_paragraph(_xml(summary.text))
+        document.paragraph(_xml(summary.label), italic=True)
+        document.paragraph(_xml(summary.text))
     for block in answer.answer.split("\n\n"):
-        document.add_paragraph(_xml(block))
+        document.paragraph(_xml(block))
     if not answer.citations:
-        document.add_paragraph(DECLINED_NOTE).runs[0].italic = True
+        document.paragraph(DECLINED_NOTE, italic=True)
         for c in answer.related:
-            document.add_paragraph(_xml(_location(c)), style="List Bullet")
+            document.paragraph(_xml(_location(c)), bullet=True)
         return
-    document.add_heading("References", level=2)
+    document.heading("References", level=2)
     for c in answer.citations:
-        document.add_paragraph(_xml(_reference(c)))
+        document.paragraph(_xml(_reference(c)))
         picture = page_image(c) if page_image else None
         if picture:
-            document.add_picture(io.BytesIO(picture), width=Inches(PAGE_IMAGE_INCHES))
+            document.picture(picture, inches=PAGE_IMAGE_INCHES)
 
 
 def _summary(answer: Answer):

@@ -8,6 +8,7 @@ the index, not one per question.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -98,16 +99,20 @@ def years_covered(meta: DocumentMeta) -> set[int]:
     return years
 
 
+# An index written before sidecar dates were checked may hold other forms: they give no month.
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
 def months_covered(meta: DocumentMeta) -> set[tuple[int, int]]:
     """(year, month) pairs from the inspection's first to last day, and the publication month."""
     months = set()
     start, end = meta.inspection_start[:7], meta.inspection_end[:7] or meta.inspection_start[:7]
-    if len(start) == 7 and len(end) == 7:
+    if _MONTH.fullmatch(start) and _MONTH.fullmatch(end):
         y, m = int(start[:4]), int(start[5:7])
         while (y, m) <= (int(end[:4]), int(end[5:7])):
             months.add((y, m))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    if len(meta.published) >= 7 and meta.published[5:7].isdigit():
+    if _MONTH.fullmatch(meta.published[:7]):
         months.add((int(meta.published[:4]), int(meta.published[5:7])))
     return months
 

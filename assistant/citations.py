@@ -3,7 +3,7 @@ promises."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .meta import DocumentMeta
@@ -68,9 +68,6 @@ class Citation:
             unit=unit,
         )
 
-    def renumbered(self, number: int) -> Citation:
-        return replace(self, id=number)
-
     def to_json(self) -> dict:
         return {
             "id": self.id,
@@ -121,7 +118,7 @@ class Citation:
 class Decline:
     """Why the assistant did not answer: a named rule and the sentence shown to the reader."""
 
-    rule: str  # e.g. "unknown_council", "no_quantity", "not_similar"
+    rule: str  # a rule of declines.py: "council_not_indexed", "no_quantity", "not_similar", ...
     message: str
 
     def to_json(self) -> dict:
@@ -136,7 +133,7 @@ class Answer:
     citations: list[Citation]
     related: list[Citation]
     seconds: float = 0.0
-    shape: str = ""  # the kind of answer given: list, judgement, timeline, compare, ...
+    shape: str = ""  # the answer's kind: list, judgement, over_time, per_council, fact, ...
     declined: Decline | None = None  # set when `answered` is false
     notes: list[str] = field(default_factory=list)  # e.g. "Surrey is not in the index"
     summary: Summary | None = None  # a model's checked summary, when ASSISTANT_LLM_URL is set

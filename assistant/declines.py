@@ -117,13 +117,15 @@ def unknown_names(intent: QueryIntent, keyword_index) -> Decline | None:
     question = intent.question.strip()
     names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question)
     # Councils are checked against the catalogue (`check_scope`), held or not.
-    councils = " ".join(named_councils(question, trust_capitals=True)).lower()
+    council_words = set(
+        re.findall(r"\w+", " ".join(named_councils(question, trust_capitals=True)).lower())
+    )
     unknown = [
         n
         for n in dict.fromkeys(names)
         if n.lower() not in STOP_WORDS
         and n.lower() not in MONTHS
-        and n.lower() not in councils
+        and n.lower() not in council_words
         and not keyword_index.knows(n)
     ]
     if not unknown or not keyword_index.ids:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cleaning
+from . import cleaning, word
 from .meta import DocumentMeta
 
 SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text"}
@@ -227,25 +227,12 @@ def _pdf_title(meta_title: str, pages: list[Page]) -> str:
 
 
 def _read_docx(path: Path) -> tuple[str, str, list[Page]]:
-    import zipfile
-
-    import docx
-
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        title, blocks = word.read(path)
+    except word.UnreadableWord as exc:
         raise UnreadableDocument(f"corrupt or unreadable DOCX ({exc})") from exc
-    blocks = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = []
-            for cell in row.cells:
-                if cell.text not in cells:  # merged cells repeat their text
-                    cells.append(cell.text)
-            blocks.append(" | ".join(cells))
     text = cleaning.clean_prose("\n\n".join(blocks))
-    title = document.core_properties.title or _first_line(text)
-    return title, "docx", [Page(None, text)]
+    return title or _first_line(text), "docx", [Page(None, text)]
 
 
 def _read_html(path: Path) -> tuple[str, str, list[Page]]:

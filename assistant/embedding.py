@@ -194,4 +194,7 @@ def _warn(message: str) -> None:
 
 @lru_cache(maxsize=512)
 def _cached_query(embedder: Embedder, text: str) -> np.ndarray:
-    return embedder.embed([text])[0]
+    # Every caller gets this one array: read-only, so none can change another's vector.
+    vector = embedder.embed([text])[0].copy()
+    vector.setflags(write=False)
+    return vector

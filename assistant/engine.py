@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from . import declines, metadata
@@ -12,7 +13,7 @@ from .conversation import Turn, contextualise
 from .embedding import Embedder
 from .filters import Filter
 from .ingest import IngestReport, Progress, RemoveReport, ingest, remove
-from .intent import understand
+from .intent import JUDGEMENT, understand
 from .policy import AnswerPolicy
 from .records import DocumentRecord
 from .retrieval import Hit, Retriever
@@ -89,10 +90,6 @@ class Assistant:
 
     def _correct(self, intent, premise, hits, sources: Sources) -> Answer:
         """A premise the reports contradict: decline, quoting what they do say."""
-        from dataclasses import replace
-
-        from .intent import JUDGEMENT
-
         said = answer_units(replace(intent, shape=JUDGEMENT, grade=""), hits, sources)
         quoted = compose(intent.question, said).citations if said else []
         return declined(intent.question, premise, hits, citations=quoted)

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from . import councils, quantities
+from .catalogue import fits_years
 from .filters import Condition, Filter
-from .judgements import SEND_OUTCOMES, normalise_grade
+from .judgements import SEND_CONSEQUENCE, SEND_OUTCOMES, normalise_grade
 from .text import MONTH_PATTERN, MONTHS, YEAR_PATTERN, terms, years_in
 
 # What kind of unit answers the question.
@@ -82,11 +83,6 @@ class QueryIntent:
     def years(self) -> tuple[int, ...]:
         return self.scope.years
 
-    @property
-    def spans_documents(self) -> bool:
-        """The answer should draw on several documents."""
-        return self.spread != ANYWHERE or len(self.councils) > 1
-
 
 def understand(question: str, *, scope: Scope | None = None) -> QueryIntent:
     """The intent of `question`; `scope` replaces the councils and years it names (a follow-up
@@ -115,7 +111,7 @@ def understand(question: str, *, scope: Scope | None = None) -> QueryIntent:
 
 _INSPECTED = re.compile(
     r"\b(ofsted|cssiw|ciw|care inspectorate|inspectors?|inspect(ed|ion|ions)|re-?inspection"
-    r"|focused visits?|monitoring visits?|visited)\b",
+    r"|focused visits?|monitoring visits?)\b",
     re.I,
 )
 _LATEST = re.compile(
@@ -232,10 +228,10 @@ def named_kinds(question: str) -> set[str]:
 # for those parts.
 _LIST = re.compile(
     r"\b(list|areas? for (priority action|improvement|development)|priority actions?"
-    r"|recommendations?|improvement points?|actions? (required|needed|set)"
-    r"|needs? to (improve|get better|do better|change|develop)|needed to (improve|get better)"
-    r"|needing to (improve|get better)|still (needs? to|has to|must) (improve|do)"
-    r"|what (must|should) .{0,40}(improve|do better|change)|(flagged|identified) as needing)\b",
+    r"|recommendations?|actions? (required|needed|set)"
+    r"|needs? to (improve|get better|do better|change|develop)|need(ed|ing) to (improve|get better)"
+    r"|still (needs? to|has to|must) (improve|do)|what (must|should) .{0,40}(improve|do better"
+    r"|change))\b",
     re.I,
 )
 _JUDGEMENT = re.compile(
@@ -252,7 +248,7 @@ _EXAMPLES = re.compile(
 _DECISION = re.compile(
     r"\bwhat did (the )?[\w ]{0,40}?(committee|council|cabinet|panel|board|members?|executive)"
     r" (do|decide|agree|resolve|conclude)\b|\bhow did [\w ]{0,40}?(deal with|respond to|handle"
-    r"|decide)\b|\bdid (anyone|any members?|anybody) vote\b|\bvoted? (against|for)\b"
+    r"|decide)\b|\bvoted? (against|for)\b"
     r"|\bwhat was (decided|agreed|resolved)\b|\b(decision|resolution)s? (was|were) (taken|made)\b",
     re.I,
 )
@@ -265,9 +261,9 @@ _REASON = re.compile(
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|differ\w*|versus|vs\.?|both|each of)\b", re.I)
 _OVER_TIME = re.compile(
     r"\b(improved|improving|change[ds]?|changing|since( the)? (last|previous|its|their)|over time"
-    r"|trace|across (its|their|the) (inspections|reports|visits)|more than once|recovered"
+    r"|trace|across (its|their|the) (inspections|reports|visits)|recovered"
     r"|progress(ed)? since|compared with (the )?(last|previous|earlier)|still|again|any better"
-    r"|worse|declined|deteriorat\w+|between the \S+ and)\b",
+    r"|worse|declined|deteriorat\w+)\b",
     re.I,
 )
 
@@ -287,7 +283,7 @@ def _shape(question: str) -> str:
 
 
 def _clause(question: str, start: int) -> str:
-    """From `start` to the end of its clause: "flagged as needing to get better"."""
+    """From `start` to the end of its clause: "needing to get better"."""
     return re.split(r"[,.;:?!]", question[start:], maxsplit=1)[0].strip()
 
 
@@ -304,7 +300,9 @@ def _spread(question: str, scope: Scope, shape: str) -> str:
 _GRADE_WORDS = re.compile(
     r"\b(outstanding|inadequate|requires? improvement( to be good)?|good)\b", re.I
 )
-_SEND_WORDS = tuple((outcome, re.compile(pattern, re.I)) for outcome, pattern in SEND_OUTCOMES)
+_SEND_WORDS = tuple(
+    (outcome, re.compile(pattern, re.I)) for outcome, pattern in (*SEND_OUTCOMES, SEND_CONSEQUENCE)
+)
 _AREAS = (
     ("care_leavers", re.compile(r"\bcare[- ]leavers?\b|\bleaving care\b", re.I)),
     ("children_in_care", re.compile(r"\bchildren in care\b|\blooked[- ]after\b", re.I)),
@@ -344,8 +342,8 @@ _ANY_KIND = frozenset(
 
 def admits(intent: QueryIntent, meta, text: str) -> bool:
     """Whether a passage (its document's `DocumentMeta` and its own `text`) fits the councils,
-    years and kinds the question names: by metadata, or failing that (councils; years, for
-    papers and articles) by naming them itself."""
+    years and kinds the question names: by metadata, or failing that (councils; years, for a
+    document whose year is unknown) by naming them itself."""
     if intent.kinds and meta.doc_type not in intent.kinds | _ANY_KIND:
         return False
     scope = intent.scope
@@ -356,8 +354,6 @@ def admits(intent: QueryIntent, meta, text: str) -> bool:
 
 
 def _fits_years(meta, text: str, years: tuple[int, ...]) -> bool:
-    from .catalogue import fits_years
-
     return fits_years(meta, years) or (not meta.year and any(str(y) in text for y in years))
 
 
@@ -368,4 +364,6 @@ def _names(council: str, text: str) -> bool:
     short = re.sub(
         r"^(london borough of|royal borough of|city of)\s+", "", short.strip(), flags=re.I
     )
-    return bool(short.strip()) and short.strip().lower() in text.lower()
+    short = short.strip()
+    # Whole words: Derby is not Derbyshire, Brent is not Brentwood.
+    return bool(short) and re.search(rf"\b{re.escape(short)}\b", text, re.I) is not None

@@ -6,16 +6,19 @@ from __future__ import annotations
 import re
 
 GRADES = ("Outstanding", "Good", "Requires improvement to be good", "Inadequate")
-# An area SEND inspection gives one of three outcomes instead of a grade (the framework's words);
-# only the third requires a priority action plan.
+# An area SEND inspection gives one of three outcomes instead of a grade, each stated in the
+# framework's own sentence; a report is read by that sentence alone.
 SEND_OUTCOMES = (
     ("Positive experiences and outcomes", r"typically lead to positive experiences and outcomes"),
     ("Inconsistent experiences and outcomes", r"lead to inconsistent experiences and outcomes"),
     (
         "Significant concerns",
-        r"widespread and/or systemic failings leading to significant concerns|priority action plan",
+        r"widespread and/or systemic failings leading to significant concerns",
     ),
 )
+# Only the third outcome requires a priority action plan, so a question may name it by that; a
+# report cannot be read by it ("does not need to submit a priority action plan").
+SEND_CONSEQUENCE = ("Significant concerns", r"priority action plan")
 AREAS = ("help_protection", "children_in_care", "care_leavers", "leaders", "adoption")
 _GRADE = re.compile(
     r"Requires?\s+improvement(?:\s+to\s+be\s+good)?|Inadequate|Good|Outstanding", re.I

@@ -152,7 +152,11 @@ def _conditions(item: MetadataFilter) -> list[Condition]:
     if operator not in _OPERATORS:
         raise FilterError(f"filter operator {operator.value!r} is not supported on {item.key!r}")
     if operator == FilterOperator.IN:
+        if not values:
+            raise FilterError(f"filter on {item.key!r} with 'in' needs at least one value")
         return [Condition(key, "$in", tuple(values))]
+    if len(values) != 1:  # "council == [Kent, Norfolk]" means neither AND nor OR for sure
+        raise FilterError(f"filter on {item.key!r} with {operator.value!r} takes one value")
     return [Condition(key, _OPERATORS[operator], values[0])]
 
 
@@ -248,6 +252,10 @@ def write(prompt: str, *, settings) -> Reply:
         raise SummaryUnavailable(f"No summary: {where} cannot be reached") from None
     except openai.APIStatusError as exc:
         raise SummaryUnavailable(f"No summary: {where} answered {exc.status_code}") from None
+    except Exception as exc:  # a reply neither client can read: the verbatim answer still stands
+        raise SummaryUnavailable(
+            f"No summary: {where} sent a reply that cannot be read ({type(exc).__name__})"
+        ) from None
     raw = response.raw
     named = raw.get("model") if isinstance(raw, dict) else getattr(raw, "model", None)
     model = settings.llm_model or named or "the model"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from . import councils
+from . import councils, sidecars
 from .judgements import judgements, send_outcome
 from .meta import OWN_TITLE_TYPES, DocumentMeta, make_title, year_of
 from .report_dates import inspection_dates, publication_date
@@ -23,8 +23,6 @@ HEAD_CHARS = 4000
 def describe(document) -> DocumentMeta:
     """The metadata of an ingested `Document`: read from its text, then its sidecar overrides
     applied (`sidecars.apply`), with a title."""
-    from . import sidecars
-
     text = "\n".join(page.text for page in document.pages)
     meta = extract(text, kind=document.kind)
     meta = replace(meta, years_mentioned=tuple(sorted(years_in(text))))

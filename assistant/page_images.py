@@ -35,6 +35,8 @@ HIGHLIGHT = (255, 214, 10)  # a highlighter's yellow, multiplied into the page l
 # PDFium is not thread-safe, and Streamlit runs each browser session on a thread of its own.
 _PDFIUM = threading.Lock()
 _CACHE_ERRORS = (OSError, sqlite3.Error, diskcache.Timeout)
+# What a truncated or foreign cache entry raises on the way back (json's error is a ValueError).
+_UNPACK_ERRORS = (struct.error, zlib.error, ValueError, KeyError, TypeError)
 _log = logging.getLogger(__name__)
 
 
@@ -89,7 +91,10 @@ class PageImages:
         key = _cache_key(path, number)
         packed = self._read(key)
         if packed is not None:
-            return _unpack(packed)
+            try:
+                return _unpack(packed)
+            except _UNPACK_ERRORS as exc:  # a damaged entry is a miss: render the page again
+                _log.warning("page cache entry unreadable: %s", exc)
         rendered = render_page(path, number)
         self._write(key, _pack(rendered))
         return rendered
@@ -154,6 +159,8 @@ def render_page(path: Path, number: int) -> RenderedPage:
             bitmap = page.render(scale=RENDER_WIDTH / page.get_width())
             image = bitmap.to_pil()
             chars = _page_chars(page)
+        except pdfium.PdfiumError as exc:  # a damaged page in a document that opens
+            raise PageUnavailable(f"page {number} of the PDF cannot be rendered ({exc})") from exc
         finally:
             pdf.close()
     out = io.BytesIO()

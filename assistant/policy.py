@@ -25,7 +25,7 @@ class AnswerPolicy:
     group_shortlist: int = 5  # the same per council or per report, when the answer spans them
     group_passages: int = 6  # passages searched per council or report
     max_sentences: int = 5
-    per_document: int = 4  # cap per document when one document may answer alone
+    per_document: int = 4  # cap per document while several documents compete for the answer
     # Quotes from one passage at most: its excerpt is shown whole, so a third adds little.
     per_passage: int = 2
     per_group: int = 2  # cap per council (comparisons) and per report (changes over time)

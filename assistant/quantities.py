@@ -62,7 +62,7 @@ _FREQUENCY = re.compile(
     r"\b(every|each)\s+(\w+\s+)?(day|week|fortnight|month|quarter|year|weeks|months|days)\b|"
     r"\b(daily|weekly|fortnightly|monthly|quarterly|annually|yearly|bi-?monthly)\b|"
     r"\b(once|twice|three times|\d+ times|\w+ times) (a|an|per|each|every)\b|"
-    r"\bat least every\b|\b(per|a) (day|week|month|year)\b",
+    r"\b(per|a) (day|week|month|year)\b",
     re.I,
 )
 _TIME = re.compile(r"\b\d{1,2}(([.:]\d\d)\s*(am|pm)?|\s*(am|pm|a\.m\.|p\.m\.))|\b(noon|midnight|"

@@ -39,10 +39,6 @@ class Box:
         )
 
     @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
     def height(self) -> float:
         return self.bottom - self.top
 

@@ -40,7 +40,7 @@ class Settings:
     contextual: bool = True
     llm_url: str | None = None  # an OpenAI-compatible endpoint for written summaries
     llm_model: str = ""
-    llm_key: str = ""
+    llm_key: str = field(default="", repr=False)  # a secret: never in logs or cache keys
     llm_timeout: float = 30.0
     # ONNX graphs exported from the model, one folder per model-folder hash: see encoder_cache.py
     encoder_cache: Path = field(

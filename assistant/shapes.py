@@ -20,6 +20,7 @@ from .answer import (
     Candidate,
     candidates,
     originals,
+    overlap,
     score,
     select,
 )
@@ -109,7 +110,14 @@ def _with_cue(
     cue = _CUES.get(intent.shape)
     if cue is None or not chosen or any(cue.search(c.text) for c in chosen):
         return chosen
-    giving = [c for c in scored if cue.search(c.text) and c.score >= policy.min_score]
+    # One more than the limit, by design: the cause is what the question asked for.
+    giving = [
+        c
+        for c in scored
+        if cue.search(c.text)
+        and c.score >= policy.min_score
+        and all(overlap(c.text, k.text) < policy.duplicate_overlap for k in chosen)
+    ]
     if not giving:
         return chosen
     # The unit saying most of it ("resolved, with a unanimous vote") before a passing mention.
@@ -198,26 +206,38 @@ def _per_group(
     ordered: bool,
 ) -> Chosen:
     """Each group (a council's documents, or one report) answered on its own; groups with
-    nothing close enough are left out. `ordered`: keep the groups' order (dates)."""
+    nothing close enough are left out. `ordered`: keep the groups' order (dates), and of many
+    reports the latest."""
     policy = sources.policy
-    picked: list[tuple[Candidate, ...]] = []
-    for records in groups[: policy.max_groups if not ordered else None]:
-        if intent.shape == LIST:
-            picked.extend(lists(intent, records, sources))
-        elif intent.shape == JUDGEMENT:
-            picked.extend(judgements(intent, records, sources))
-        else:
-            hits = _search(intent, sources, records, k=policy.group_passages)
-            scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
-            chosen = select(scored, policy=policy, cap=policy.per_group, limit=policy.per_group)
-            if chosen:
-                picked.append(tuple(chosen))
+    answered: list[list[tuple[Candidate, ...]]] = []  # per group searched
+    # Over time the latest reports are wanted: search back from the newest until enough answer.
+    for records in list(reversed(groups)) if ordered else groups[: policy.max_groups]:
+        if sum(map(len, answered)) >= policy.max_groups:
+            break
+        answered.append(_group_answer(intent, records, sources))
+    picked = [g for found in answered for g in found]
+    if ordered:  # back to date order, keeping the latest
+        picked = [g for found in reversed(answered) for g in found][-policy.max_groups :]
+    picked = picked[: policy.max_groups]
     best = max((c.score for group in picked for c in group), default=0.0)
     floor = best - 1.5 * policy.margin
     kept = tuple(g for g in picked if max(c.score for c in g) >= floor)
-    if ordered and len(kept) > policy.max_groups:
-        kept = kept[-policy.max_groups :]  # the latest reports
     return Chosen(kept, intent.shape if intent.shape != FACT else intent.spread)
+
+
+def _group_answer(
+    intent: QueryIntent, records: tuple[DocumentRecord, ...], sources: Sources
+) -> list[tuple[Candidate, ...]]:
+    """What one group's documents give: their lists, their judgements, or their best units."""
+    if intent.shape == LIST:
+        return list(lists(intent, records, sources))
+    if intent.shape == JUDGEMENT:
+        return list(judgements(intent, records, sources))
+    policy = sources.policy
+    hits = _search(intent, sources, records, k=policy.group_passages)
+    scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
+    chosen = select(scored, policy=policy, cap=policy.per_group, limit=policy.per_group)
+    return [tuple(chosen)] if chosen else []
 
 
 def _examples(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chosen:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from .canonical import canonical
@@ -93,5 +95,25 @@ def _clean(raw: dict, *, source: str) -> dict[str, str | int]:
                 raise ValueError(f"sidecar {source}: year must be a number, not {value!r}") from exc
             continue
         text = str(value).strip()
+        if key in _DATE_FIELDS and not _is_iso_date(text):
+            raise ValueError(
+                f"sidecar {source}: {key} must be an ISO date (2024-06-20, 2024-06 or 2024), "
+                f"not {text!r}"
+            )
         out[key] = canonical(key, text)
     return out
+
+
+_DATE_FIELDS = frozenset({"published", "inspection_start", "inspection_end"})
+
+
+def _is_iso_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real day: months and date spans are read from these."""
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return True
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            return 1 <= int(text[5:]) <= 12
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False

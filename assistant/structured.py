@@ -46,8 +46,9 @@ class Sources:
 def list_documents(
     intent: QueryIntent, hits: list[Hit], sources: Sources
 ) -> tuple[DocumentRecord, ...]:
-    """The reports whose lists are wanted: the named council's (latest first), else the
-    documents of the best hits."""
+    """The reports whose lists are wanted: the named council's latest (or, when the question
+    names years, each of its documents from them, oldest first), else the documents of the two
+    best hits."""
     if intent.councils:
         records = fitting(intent, sources.catalogue, intent.councils[0])
         return tuple(reversed(records))[:1] if not intent.years else records

@@ -96,3 +96,32 @@ def silent_listener() -> Iterator[str]:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+
+
+@contextlib.contextmanager
+def garbled_server() -> Iterator[str]:
+    """A stand-in for a broken model server (not a model): every request gets 200 and a body
+    that is no chat completion, so the client, not the network, is what fails."""
+    import http.server
+    import threading
+
+    class Garbled(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            body = b"<html>upstream proxy error</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbled)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -84,6 +84,9 @@ def test_scope_is_matched_on_metadata_or_on_the_text_itself():
     assert not in_scope(kent, Scope(("Kent",), (2019,)))
     assert not in_scope(kent, None, kinds={"focused_visit"})
     assert in_scope(news, None, kinds={"focused_visit"}), "news can report on any kind"
+    shire = passage("In Derbyshire, caseloads rose again.", doc="n2", doc_type="news_article")
+    city = passage("Derby's caseloads rose again.", doc="n3", doc_type="news_article")
+    assert not in_scope(shire, Scope(("Derby",), ())) and in_scope(city, Scope(("Derby",), ()))
 
 
 def test_headings_and_contact_blocks_are_not_quoted():
@@ -118,8 +121,9 @@ def test_selection_drops_near_duplicates_and_caps_each_document():
 
 def test_a_statement_several_documents_repeat_is_quoted_from_the_earliest():
     said = "The committee resolved, with a unanimous vote, to refer the matter to full council."
-    to_cabinet = passage(said, doc="cabinet", published="2025-03-04")
-    to_council = passage("Introduction. " + said, doc="council", published="2025-03-13")
+    paper = {"council": "Kent", "doc_type": "committee_paper"}
+    to_cabinet = passage(said, doc="cabinet", published="2025-03-04", **paper)
+    to_council = passage("Introduction. " + said, doc="council", published="2025-03-13", **paper)
     other = passage("Members debated the usage figures of the hubs at length.", doc="minutes")
     later, earlier = candidate(to_council, said, 0), candidate(to_cabinet, said, 0)
     later = replace(later, hit=replace(later.hit, similarity=0.7))
@@ -129,6 +133,13 @@ def test_a_statement_several_documents_repeat_is_quoted_from_the_earliest():
     assert [(c.doc_id, c.text) for c in kept] == [("cabinet", said), ("minutes", debated.text)]
     assert kept[0].hit.similarity == 0.7  # ranked as its best-placed copy
     assert kept[0].hit.passage.text[kept[0].span.start : kept[0].span.end] == said
+    # Two inspection reports' identical lines are two statements, each of its own report.
+    graded = "Overall effectiveness Good"
+    reports = [
+        passage(graded, doc=f"r{year}", published=f"{year}-05-01", doc_type="full_inspection")
+        for year in (2018, 2024)
+    ]
+    assert len(originals([candidate(r, graded, 0) for r in reports])) == 2
 
 
 def test_answer_keeps_reading_order_and_merges_adjacent_sentences():

@@ -30,15 +30,15 @@ from assistant.records import DocumentRecord
     [
         ("What needs to improve in Kent's services for care leavers?", LIST, ANYWHERE),
         ("Which areas for priority action was Southampton given in 2021?", LIST, ANYWHERE),
-        ("What was flagged as needing to get better in Birmingham?", LIST, ANYWHERE),
+        ("What was seen as needing to improve in Leeds?", LIST, ANYWHERE),
         ("What overall judgement did Norfolk get in 2023?", JUDGEMENT, ANYWHERE),
         ("Which councils were rated inadequate for care leavers?", JUDGEMENT, ANYWHERE),
         ("Why were Tameside care leavers getting eviction notices?", REASON, ANYWHERE),
         ("What has been behind the improvement in Walsall?", REASON, ANYWHERE),
         ("Has Norfolk improved since its last inspection?", FACT, OVER_TIME),
-        ("Give me an example of good support for young carers.", EXAMPLES, ACROSS),
-        ("Compare how care leavers are getting on in Devon and in Hampshire.", FACT, PER_COUNCIL),
-        ("Has Ofsted raised social worker caseloads in Kent more than once?", FACT, OVER_TIME),
+        ("Show me an example of strong return home interviews.", EXAMPLES, ACROSS),
+        ("Compare the front door in Leeds and in Bradford.", FACT, PER_COUNCIL),
+        ("Has early help in Norfolk recovered since the 2019 visit?", FACT, OVER_TIME),
         ("How did Birmingham's judgement change between 2016 and 2023?", JUDGEMENT, OVER_TIME),
         ("How well are children in care supported in Norfolk?", FACT, ANYWHERE),
     ],
@@ -60,7 +60,7 @@ def test_why_wins_over_the_list_words_it_mentions():
         ("What percentage of Devon's social workers were agency staff?", "share"),
         ("How much extra funding did Kent put into social work posts?", "money"),
         ("How much does Norfolk County Council spend on children's social care?", "money"),
-        ("How often were care leavers in Dorset being visited?", "frequency"),
+        ("How often do personal advisers in Leeds see care leavers?", "frequency"),
         ("What hours is Norfolk's children's advice and duty service open?", "time"),
         ("On what dates did Ofsted visit Shropshire in 2024?", "date"),
         ("How long did children wait for an assessment?", "duration"),
@@ -87,12 +87,10 @@ def test_sentences_hold_a_quantity_of_the_kind_asked():
 
 
 def test_what_a_question_names():
-    intent = understand(
-        "List the improvement points Kent was given when inspected in November 2025."
-    )
-    assert intent.councils == ("Kent",) and intent.years == (2025,)
-    assert intent.months == ((2025, 11),)
-    assert intent.cue.startswith("List the improvement points")
+    intent = understand("List the recommendations Leeds was given when inspected in May 2025.")
+    assert intent.councils == ("Leeds",) and intent.years == (2025,)
+    assert intent.months == ((2025, 5),)
+    assert intent.cue.startswith("List the recommendations")
     graded = understand("Which councils were judged inadequate for care leavers?")
     assert (graded.grade, graded.area) == ("Inadequate", "care_leavers")
     assert understand("Give me an example of good practice").grade == ""  # "good" is no grade here
@@ -102,11 +100,11 @@ def test_what_a_question_names():
 
 def test_the_topic_drops_what_places_the_question_and_reads_cleanly():
     topic = topic_of(
-        "After the focused visit on children in care in Birmingham in September 2024, what was"
-        " flagged as needing to get better?"
+        "After the focused visit on care leavers in Leeds in March 2023, what was seen as"
+        " needing to get better?"
     )
-    assert "Birmingham" not in topic and "2024" not in topic and " in," not in topic
-    assert topic.endswith("what was flagged as needing to get better?")
+    assert "Leeds" not in topic and "2023" not in topic and " in," not in topic
+    assert topic.endswith("what was seen as needing to get better?")
     assert topic_of(
         "Why had more children come into care in Rotherham by the 2017 inspection?"
     ) == ("Why had more children come into care?")

@@ -133,6 +133,10 @@ def test_metadata_filters_map_onto_our_filter():
         MetadataFilters(
             filters=[MetadataFilter(key="title", operator=FilterOperator.CONTAINS, value="x")]
         ),
+        MetadataFilters(filters=[MetadataFilter(key="council", value=["Kent", "Norfolk"])]),
+        MetadataFilters(
+            filters=[MetadataFilter(key="council", operator=FilterOperator.IN, value=[])]
+        ),
     ],
 )
 def test_filters_we_cannot_apply_are_errors_not_ignored(filters):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, SHARED
 
-from assistant import councils, intent, metadata
+from assistant import councils, intent, judgements, metadata
 from assistant.canonical import canonical
 from assistant.documents import FoundFile, read_document
 from assistant.filters import parse_where
@@ -89,6 +89,21 @@ def test_focused_visit_letter_and_area_send_report():
     send = _meta("ofsted-cqc-send-rotherham-2024.pdf")
     assert (send.doc_type, send.inspectorate, send.council) == ("area_send", "joint", "Rotherham")
     assert send.inspection_end == "2024-10-04"  # not the previous inspection's dates beside it
+    lancashire = _meta("ofsted-cqc-send-lancashire-2025.pdf")
+    assert lancashire.overall_judgement == "Significant concerns"
+
+
+def test_an_area_send_outcome_is_read_from_the_frameworks_sentence_alone():
+    assert (
+        judgements.send_outcome(
+            "Experiences typically lead to positive experiences and outcomes for children."
+        )
+        == "Positive experiences and outcomes"
+    )
+    # the third outcome's consequence, negated, is no outcome
+    assert judgements.send_outcome("It does not need to submit a priority action plan.") == ""
+    question = intent.understand("Why was Leeds told to draw up a priority action plan?")
+    assert question.grade == "Significant concerns"
 
 
 def test_fields_are_chroma_scalars():
@@ -200,3 +215,25 @@ def test_a_sidecar_field_that_does_not_exist_is_named(tmp_path):
     (folder / "metadata.csv").write_text("file,notes,year\nvisit.pdf,seen,2019\n", encoding="utf-8")
     meta = metadata.describe(_read(folder / "visit.pdf"))
     assert meta.year == 2019 and meta.council == "Kent"
+
+
+@pytest.mark.parametrize("value", ["June 2024", "20/06/2024", "2024-13", "2024-02-30"])
+def test_a_sidecar_date_that_is_not_iso_is_named(tmp_path, value):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(CORPUS / "ofsted-fv-kent-2024.pdf", folder / "visit.pdf")
+    (folder / "metadata.csv").write_text(f"file,published\nvisit.pdf,{value}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"published must be an ISO date .* not '{value}'"):
+        metadata.describe(_read(folder / "visit.pdf"))
+    (folder / "metadata.csv").write_text("file,published\nvisit.pdf,2024-06\n", encoding="utf-8")
+    assert metadata.describe(_read(folder / "visit.pdf")).published == "2024-06"
+
+
+def test_months_are_read_only_from_iso_dates():
+    from assistant.catalogue import months_covered
+
+    assert (
+        months_covered(DocumentMeta(inspection_start="June 2024", published="20/06/2024")) == set()
+    )
+    spanning = DocumentMeta(inspection_start="2023-12-04", inspection_end="2024-01-12")
+    assert months_covered(spanning) == {(2023, 12), (2024, 1)}

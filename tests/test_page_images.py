@@ -137,6 +137,14 @@ def test_a_cache_that_cannot_be_written_costs_speed_not_the_page(tmp_path):
     assert not images.cached(LIVERPOOL, 8) and images.volume() == 0
 
 
+def test_a_damaged_cache_entry_is_rendered_again(tmp_path):
+    folder = tmp_path / "pages"
+    good = PageImages(folder).page(LIVERPOOL, 2)
+    damaged = PageImages(folder)
+    damaged._cache.set(page_images._cache_key(LIVERPOOL, 2), b"\x00\x00\x00\x09truncated")
+    assert damaged.page(LIVERPOOL, 2) == good
+
+
 @pytest.mark.parametrize("rotation", [90, 270])
 def test_boxes_follow_a_rotated_page(tmp_path, images, rotation):
     pdf = oracle.rotated_copy(LIVERPOOL, tmp_path / f"turned-{rotation}.pdf", rotation=rotation)

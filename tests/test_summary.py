@@ -13,13 +13,14 @@ import sys
 import docx
 import pytest
 from conftest import ROOT
-from llm_server import free_port, silent_listener
+from llm_server import free_port, garbled_server, silent_listener
 from streamlit.testing.v1 import AppTest
 
 from assistant.briefing import to_docx, to_markdown
 from assistant.citations import Answer, Citation
 from assistant.meta import DocumentMeta
 from assistant.summary import Summary, checked, prompt_for, quotes_of
+from ui import render
 
 QUESTION = "How high are personal advisers' caseloads in Liverpool?"
 
@@ -174,6 +175,14 @@ def test_a_model_slower_than_the_timeout_costs_one_line(corpus_index):
     assert answer["answered"] and answer["citations"] and answer["summary"]["text"] == ""
 
 
+def test_a_reply_that_is_no_completion_costs_one_line(corpus_index):
+    with garbled_server() as url:
+        answer, _, stderr = probe(corpus_index.index_dir, ASSISTANT_LLM_URL=url)
+    [line] = stderr.splitlines()
+    assert line.startswith(f"assistant: No summary: the summary model at {url} sent a reply")
+    assert answer["answered"] and answer["citations"] and answer["summary"]["text"] == ""
+
+
 @pytest.mark.slow
 def test_chat_says_in_a_caption_when_the_model_cannot_be_reached(corpus_index, monkeypatch):
     url = f"http://127.0.0.1:{free_port()}/v1"
@@ -184,7 +193,6 @@ def test_chat_says_in_a_caption_when_the_model_cannot_be_reached(corpus_index, m
     assert not at.exception, [e.value for e in at.exception]
     answer = at.session_state["turns"][-1]
     assert answer.answered and answer.citations
-    assert f"No summary: the summary model at {url} cannot be reached" in [
-        c.value for c in at.caption
-    ]
+    said = f"No summary: the summary model at {url} cannot be reached"
+    assert render.md_literal(said) in [c.value for c in at.caption]
     assert not [h.value for h in at.get("html") if 'class="ia-summary"' in h.value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -240,6 +241,24 @@ def test_upload_reports_bad_file_and_escapes_document_html(ui_index, monkeypatch
     page = "".join(htmls(at))
     assert "<img" not in page and "<script" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page or "&lt;script&gt;" in page
+
+
+@pytest.mark.slow
+def test_an_index_damaged_while_the_page_is_open_gets_one_line_and_keeps_the_chat(
+    ui_index, monkeypatch, tmp_path
+):
+    base = writable_copy(ui_index, tmp_path)
+    at = ask(app_for(base, monkeypatch), "How high are personal advisers' caseloads in Liverpool?")
+    assert len(at.session_state["turns"]) == 1
+    database = base / "index" / "chroma" / "chroma.sqlite3"
+    database.unlink()  # replaced by garbage, as a half-finished copy would leave it
+    database.write_bytes(b"not a database " * 100)
+    time.sleep(1.5)  # past the store's look at its files (once a second), so it sees the change
+    at.chat_input[0].set_value("What needs to improve in Kent?").run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "cannot be used" in errors[0], errors
+    assert len(at.session_state["turns"]) == 1  # the earlier answer is still there
 
 
 @pytest.mark.slow

@@ -70,10 +70,8 @@ def load_assistant(_settings: Settings, key: str) -> Assistant:
 
 def open_assistant(settings: Settings) -> Assistant:
     """The cached assistant for these settings, or a message saying why there is none."""
-    key = (
-        f"{settings.index_dir.resolve()}|{settings.model}|"
-        f"{settings.chroma_url}|{settings.collection}|{settings.llm_url}|{settings.llm_model}"
-    )
+    # Every setting is in the key, so a changed one (threads, context headers) loads afresh.
+    key = f"{settings.index_dir.resolve()}|{settings!r}"
     try:
         return load_assistant(settings, key)
     except IndexMissing as exc:
@@ -97,6 +95,13 @@ def main() -> None:
         st.stop()
     assistant = open_assistant(config.settings)
     st.session_state.setdefault("turns", [])
+    try:
+        page(assistant, config)
+    except IndexUnavailable as exc:  # the server went away, the folder was damaged meanwhile
+        st.error(f"The index cannot be used: {exc}")
+
+
+def page(assistant: Assistant, config: PageConfig) -> None:
     records = assistant.sources()
     options = sidebar(assistant, records, config)
     left, right = st.columns([3, 2], gap="large")
@@ -232,6 +237,9 @@ def ask(assistant: Assistant, question: str, options: AskOptions) -> None:
         answer = assistant.ask(question, k=options.k, where=options.where or None, history=history)
     except FilterError as exc:
         st.error(f"Filter not understood: {exc}")
+        return
+    except IndexUnavailable as exc:
+        st.error(f"Not answered: the index cannot be used: {exc}")
         return
     st.session_state["turns"] = [*turns, answer]
     st.session_state["selected"] = len(turns)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from assistant.citations import Answer
 from assistant.summary import Summary
-from ui.render import esc
+from ui.render import esc, md_literal
 
 CSS = """
 <style>
@@ -49,4 +49,4 @@ def show(answer: Answer) -> None:
     if summary.text:
         st.html(summary_html(summary))
     else:
-        st.caption(caption_for(summary))
+        st.caption(md_literal(caption_for(summary)))  # a URL or model name, shown as written

@@ -12,6 +12,7 @@ from assistant.documents import SUPPORTED
 from assistant.engine import Assistant
 from assistant.locks import IngestBusy
 from assistant.records import DocumentRecord
+from assistant.store import IndexUnavailable
 from ui import render
 from ui.uploads import (
     UPLOAD_SUBDIR,
@@ -67,7 +68,7 @@ def _remove_upload(assistant: Assistant, index_dir: Path, source: str) -> None:
     root = upload_root(index_dir)
     try:
         removed = remove_upload(source, remove=assistant.remove, root=root)
-    except IngestBusy as exc:
+    except (IngestBusy, IndexUnavailable) as exc:
         st.session_state["upload-messages"] = [("error", f"Not removed: {exc}")]
         return
     name = source.removeprefix(f"{UPLOAD_SUBDIR}/")
@@ -95,7 +96,7 @@ def ingest_uploads(assistant: Assistant, index_dir: Path, files) -> list[tuple[s
         report = run_with_progress(
             lambda callback: assistant.ingest([root], progress=callback), progress
         )
-    except IngestBusy as exc:
+    except (IngestBusy, IndexUnavailable) as exc:
         return [*messages, ("error", f"Not added: {exc}")]
     bar.empty()
     failed = {s.path: s.reason for s in report.skipped if s.path in wanted}

@@ -31,6 +31,11 @@ class AnswerPolicy:
     per_group: int = 2  # cap per council (comparisons) and per report (changes over time)
     max_groups: int = 5  # councils, reports or examples shown at most
     max_items: int = 10  # list items quoted from one list
+    best_documents: int = 2  # lists or judgements of the best hits' documents, when no council
+    heading_weight: float = 0.6  # a list's heading against the words that asked (its items: 1-)
+    group_margin: float = 1.5  # groups kept within this many margins of the best group
+    decision_documents: int = 3  # the best documents whose resolutions are searched
+    resolutions: int = 8  # passages recording decisions searched in them
     min_score: float = 0.40
     min_passage_similarity: float = 0.25
     margin: float = 0.45  # keep units within this of the best one

@@ -131,12 +131,15 @@ def _resolutions(hits: list[Hit], sources: Sources, *, vector) -> list[Hit]:
     """The passages of the best documents that record decisions ("RESOLVED that...", "agreed
     unanimously", "voted against"): minutes say what was done in set words, which a question
     about what a committee did seldom shares."""
-    doc_ids = tuple(dict.fromkeys(h.passage.doc_id for h in hits))[:3]
+    policy = sources.policy
+    doc_ids = tuple(dict.fromkeys(h.passage.doc_id for h in hits))[: policy.decision_documents]
     if not doc_ids:
         return []
     where = Filter((Condition("doc_id", "$in", doc_ids),))
     found = sources.retriever.keyword_index().search(
-        "resolved resolution unanimous unanimously voted agreed", k=8, where=where
+        "resolved resolution unanimous unanimously voted agreed",
+        k=policy.resolutions,
+        where=where,
     )
     seen = {h.passage.id for h in hits}
     stored = sources.retriever.store.get([r.id for r in found if r.id not in seen], vector=vector)
@@ -220,7 +223,7 @@ def _per_group(
         picked = [g for found in reversed(answered) for g in found][-policy.max_groups :]
     picked = picked[: policy.max_groups]
     best = max((c.score for group in picked for c in group), default=0.0)
-    floor = best - 1.5 * policy.margin
+    floor = best - policy.group_margin * policy.margin
     kept = tuple(g for g in picked if max(c.score for c in g) >= floor)
     return Chosen(kept, intent.shape if intent.shape != FACT else intent.spread)
 

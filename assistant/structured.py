@@ -52,7 +52,7 @@ def list_documents(
     if intent.councils:
         records = fitting(intent, sources.catalogue, intent.councils[0])
         return tuple(reversed(records))[:1] if not intent.years else records
-    seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[:2]
+    seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[: sources.policy.best_documents]
     by_id = {r.doc_id: r for r in sources.catalogue.records}
     return tuple(by_id[d] for d in seen if d in by_id)
 
@@ -68,6 +68,7 @@ def lists(
     # headed "What needs to improve?", not the one headed with the visit's focus.
     cue = sources.embed_query(intent.cue) if intent.cue else vector
     found = _find(sources, records, "items", vector)
+    weight = sources.policy.heading_weight
     out = []
     for doc_id in dict.fromkeys(r.doc_id for r in records):
         sections = _sections([h for h in found if h.passage.doc_id == doc_id])
@@ -78,8 +79,8 @@ def lists(
         best = max(
             range(len(headings)),
             key=lambda i: (
-                0.6 * float(heading_vectors[i] @ cue)
-                + 0.4 * max(s.score for s in sections[headings[i]])
+                weight * float(heading_vectors[i] @ cue)
+                + (1 - weight) * max(s.score for s in sections[headings[i]])
             ),
         )
         items = _items(sections[headings[best]], sources.policy.max_items)
@@ -127,7 +128,7 @@ def judged_documents(
                 )
         ordered = sorted(latest.values(), key=lambda r: r.meta.published, reverse=True)
         return tuple(ordered[: sources.policy.max_groups])
-    seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[:2]
+    seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[: sources.policy.best_documents]
     by_id = {r.doc_id: r for r in catalogue.records}
     return tuple(by_id[d] for d in seen if d in by_id and _graded(by_id[d]))
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import declines, metadata
+from . import declines
 from .citations import Answer
 from .compose import compose, declined
 from .conversation import Turn, contextualise
 from .embedding import Embedder
 from .filters import Filter
-from .ingest import IngestReport, Progress, RemoveReport, ingest, remove
 from .intent import JUDGEMENT, understand
 from .policy import AnswerPolicy
 from .records import DocumentRecord
@@ -20,7 +20,9 @@ from .retrieval import Hit, Retriever
 from .settings import Settings
 from .shapes import Sources, answer_units
 from .store import Store
-from .summary import summarise
+
+if TYPE_CHECKING:  # ingest's modules (readers, metadata, the pipeline) load when ingesting
+    from .ingest import IngestReport, Progress, RemoveReport
 
 
 class Assistant:
@@ -60,7 +62,10 @@ class Assistant:
         )
         answer = self._answer(intent, hits, where=where)
         answer.seconds = time.perf_counter() - started
-        answer.summary = summarise(answer, settings=self.settings)  # None without ASSISTANT_LLM_URL
+        if self.settings.llm_url:  # the summary's modules load only when a model is set
+            from .summary import summarise
+
+            answer.summary = summarise(answer, settings=self.settings)
         return answer
 
     def _answer(self, intent, hits: list[Hit], *, where: Filter | None) -> Answer:
@@ -98,6 +103,9 @@ class Assistant:
         self, roots: list[Path], *, prune: bool = False, progress: Progress | None = None
     ) -> IngestReport:
         """Index files and folders; questions asked afterwards see the new documents at once."""
+        from . import metadata
+        from .ingest import ingest
+
         try:
             return ingest(
                 roots,
@@ -114,6 +122,8 @@ class Assistant:
     def remove(self, paths: list[str]) -> RemoveReport:
         """Remove documents from the index (never their files), as `assistant remove` does;
         questions asked afterwards no longer see them."""
+        from .ingest import remove
+
         try:
             return remove(paths, settings=self.settings, store=self.store)
         finally:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .acronyms import expansions_for, find_definitions
-from .documents import Document
 from .meta import DocumentMeta
 from .sentences import Span, estimate_tokens, split_sentences
 from .structure import HEADING, ITEM, JUDGEMENT, TEXT, Block, outline
+
+if TYPE_CHECKING:  # the readers are ingest's: a question's process does not load them
+    from .documents import Document
 
 # Bump when passages are made differently: documents indexed in another layout are indexed
 # again by the next ingest, unchanged files included.

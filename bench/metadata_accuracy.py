@@ -167,6 +167,17 @@ def _read(path: Path) -> str:
     return "\n".join(page.text for page in document.pages)
 
 
+FIELDS = (
+    "council",
+    "doc_type",
+    "published_year",
+    "published_date_exact",
+    "overall_judgement",
+    "overall_unlabelled",
+    "inspection_dates_found",
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
@@ -177,44 +188,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--errors", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
-    names = (
-        "council",
-        "doc_type",
-        "published_year",
-        "published_date_exact",
-        "overall_judgement",
-        "overall_unlabelled",
-        "inspection_dates_found",
-    )
     results = {}
     for label, items in (
         ("corpus", _corpus_items(args.corpus)),
         ("pool", _pool_items(args.pool, args.limit)),
     ):
-        tallies = {n: Tally() for n in names}
+        tallies = {n: Tally() for n in FIELDS}
         score(items, tallies=tallies)
         results[label] = {n: t for n, t in tallies.items() if t.total}
     if args.json:
-        print(
-            json.dumps(
-                {
-                    label: {
-                        n: {"accuracy": round(t.accuracy, 4), "right": t.right, "total": t.total}
-                        for n, t in fields.items()
-                    }
-                    for label, fields in results.items()
-                }
-            )
-        )
+        print(json.dumps(_as_json(results)))
     else:
-        for label, fields in results.items():
-            print(f"== {label}")
-            for n, t in fields.items():
-                print(f"  {n:24s} {t.accuracy:7.2%}  ({t.right}/{t.total})")
-                if args.errors:
-                    for e in t.errors:
-                        print(f"      {e}")
+        _print_table(results, errors=args.errors)
     return 0
+
+
+def _as_json(results: dict[str, dict[str, Tally]]) -> dict:
+    return {
+        label: {
+            n: {"accuracy": round(t.accuracy, 4), "right": t.right, "total": t.total}
+            for n, t in fields.items()
+        }
+        for label, fields in results.items()
+    }
+
+
+def _print_table(results: dict[str, dict[str, Tally]], *, errors: bool) -> None:
+    for label, fields in results.items():
+        print(f"== {label}")
+        for n, t in fields.items():
+            print(f"  {n:24s} {t.accuracy:7.2%}  ({t.right}/{t.total})")
+            for e in t.errors if errors else ():
+                print(f"      {e}")
 
 
 def _corpus_items(folder: Path):

@@ -91,13 +91,14 @@ def understand(question: str, *, scope: Scope | None = None) -> QueryIntent:
     quantity = quantities.asked(question)
     shape = QUANTITY if quantity else _shape(question)
     cue = _LIST.search(question) if shape == LIST else None
+    spread = _spread(question, scope, shape)
     return QueryIntent(
         question=question,
         topic=topic_of(question),
         scope=scope,
         kinds=frozenset(named_kinds(question)),
         shape=shape,
-        spread=_spread(question, scope, shape),
+        spread=spread,
         quantity=quantity,
         months=months_in(question),
         days=days_in(question),
@@ -105,7 +106,9 @@ def understand(question: str, *, scope: Scope | None = None) -> QueryIntent:
         area=area_of(question),
         cue=_clause(question, cue.start()) if cue else "",
         inspected=bool(_INSPECTED.search(question)),
-        latest=bool(_LATEST.search(question)),
+        # A change is read across reports: "has it improved since the last inspection?" names
+        # the last inspection as the point compared with, not the one report to read.
+        latest=spread != OVER_TIME and bool(_LATEST.search(question)),
     )
 
 

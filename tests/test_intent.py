@@ -48,6 +48,21 @@ def test_the_shape_of_answer_a_question_asks_for(question, shape, spread):
     assert (intent.shape, intent.spread) == (shape, spread)
 
 
+@pytest.mark.parametrize(
+    ("question", "latest"),
+    [
+        ("What did Norfolk's most recent inspection say about caseloads?", True),
+        ("What grade did Leeds get at its last Ofsted inspection?", True),
+        ("Have caseloads in Norfolk improved since the last inspection?", False),
+        ("What did inspectors say about caseloads in Leeds, and since the last visit?", False),
+    ],
+)
+def test_the_last_inspection_of_a_change_is_the_point_compared_with(question, latest):
+    """A change is read across the council's reports, so "since the last inspection" does not
+    narrow the answer to the latest one."""
+    assert understand(question).latest is latest
+
+
 def test_why_wins_over_the_list_words_it_mentions():
     intent = understand("Why was Rotherham told to draw up a priority action plan?")
     assert intent.shape == REASON

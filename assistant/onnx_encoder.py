@@ -73,36 +73,3 @@ class OnnxEncoder:
             feed["attention_mask"][row, :n] = 1
         (vectors,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
         return vectors
-
-
-# Variants of the exported graph for bulk encoding, measured side by side with the plain graph
-# by bench/encoders.py and not adopted (README "Where the time goes" has the figures): the fused
-# graph was slower here, and int8 weights change the vectors.
-FUSED = "model-fused.onnx"
-INT8 = "model-int8.onnx"
-
-
-def fuse(folder: Path, *, source: str = GRAPH, target: str = FUSED) -> str:
-    """ONNX Runtime's transformer optimizer: attention, GELU and layer norms fused into single
-    operators (BERT-like graphs; heads and width read from the graph). Returns `target`."""
-    from onnxruntime.transformers import optimizer
-
-    fused = optimizer.optimize_model(str(folder / source), model_type="bert")
-    fused.save_model_to_file(str(folder / target))
-    return target
-
-
-def quantise(folder: Path, *, source: str = GRAPH, target: str = INT8) -> str:
-    """Dynamic int8 quantisation of the weights of every MatMul (activations stay float).
-    Returns `target`."""
-    from onnx import TensorProto
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(
-        str(folder / source),
-        str(folder / target),
-        weight_type=QuantType.QInt8,
-        # the traced graph lacks some intermediate types, which the quantiser must then assume
-        extra_options={"DefaultTensorType": TensorProto.FLOAT},
-    )
-    return target

@@ -148,33 +148,36 @@ class Embedder:
 
         if graph is None or graph.refused is not None:
             return None
-        if not graph.ready and not self._export(graph):
-            return None
+        if not graph.ready:
+            return self._export(graph)
         try:
             return OnnxEncoder(graph.folder, threads=self.threads)
         except Exception as exc:  # a damaged cache must not stop questions: torch answers them
             _warn(f"cannot load {graph.folder} ({exc}); delete it to export the model again")
             return None
 
-    def _export(self, graph: CachedGraph) -> bool:
-        """Export the model into the cache, if its graph gives the model's own vectors."""
+    def _export(self, graph: CachedGraph) -> Encoder | None:
+        """Export the model into the cache and return the graph's encoder, if it gives the
+        model's own vectors (None: use torch). The encoder checked is the one kept: its graph
+        is in memory, so the export folder's rename into the cache does not touch it."""
         from .onnx_encoder import OnnxEncoder
 
         reference = self.torch
         try:
             with publishing(graph) as folder:
                 reference.export_onnx(folder)
-                _check_same(reference, OnnxEncoder(folder, threads=self.threads))
+                exported = OnnxEncoder(folder, threads=self.threads)
+                _check_same(reference, exported)
         except OSError as exc:  # e.g. a read-only cache: torch encodes, a later process retries
             _warn(f"could not keep the exported model in {graph.folder.parent}: {exc}")
-            return False
+            return None
         except Exception as exc:  # whatever the exporter cannot trace: torch encodes, always
             reason = f"{type(exc).__name__}: {exc}"
             _warn(f"the model is encoded with torch: its ONNX export failed ({reason})")
             with suppress(OSError):  # unwritable cache: the next process tries again
                 refuse(graph, reason)
-            return False
-        return True
+            return None
+        return exported
 
 
 def _check_same(reference: Encoder, candidate: Encoder) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import cleaning, word
 from .meta import DocumentMeta
+from .text import one_line
 
 SUPPORTED = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text"}
 _SIDECARS = (".meta.json",)
@@ -265,7 +266,7 @@ def _without_code(html: str) -> str:
 
 def _clean_title(title: str) -> str:
     """A title cleaned like the text: one line, odd spaces and control characters gone."""
-    return " ".join(cleaning.normalise(title).split())
+    return one_line(cleaning.normalise(title))
 
 
 _MARKDOWN = [

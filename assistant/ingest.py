@@ -121,6 +121,7 @@ def ingest(
             store=store,
             records=records,
             progress=progress,
+            layout_id=current,
         )
         _note_kept_versions(report, records)
         if prune:
@@ -195,15 +196,14 @@ def _embed_and_store(
     store: Store,
     records: dict[str, DocumentRecord],
     progress: Progress | None,
+    layout_id: str,
 ) -> None:
     """Parse (worker thread), embed passages of several documents per call (this thread),
     write each run of documents to the store (writer thread): the model is kept busy. See
     pipeline.py."""
 
-    made = layout(max_tokens=settings.passage_tokens, contextual=settings.contextual)
-
     def write(run: list[tuple[Prepared, np.ndarray]]) -> None:
-        _store_run(run, report=report, store=store, records=records, layout_id=made)
+        _store_run(run, report=report, store=store, records=records, layout_id=layout_id)
         if progress:
             for item, _ in run:
                 progress(item.found.source, len(item.passages))

@@ -160,11 +160,7 @@ _HEADLINE = re.compile(
     + r")\b"
 )
 # The three outcomes of an area SEND inspection, in the framework's own words.
-_SEND_OUTCOME = re.compile(
-    r"typically lead to positive experiences and outcomes|lead to inconsistent experiences and"
-    r" outcomes|widespread and/or systemic failings leading to significant concerns",
-    re.I,
-)
+_SEND_OUTCOME = re.compile("|".join(pattern for _, pattern in SEND_OUTCOMES), re.I)
 # A graded section heading: "The experiences and progress of children in care: outstanding".
 _GRADED_HEADING = re.compile(r":\s*(?i:" + _GRADE.pattern + r")\s*$")
 

@@ -10,7 +10,7 @@ passage's document metadata is stored flat (`council`, `year`, `judgement_<area>
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, replace
 
 from .meta import FIELD_NAMES, JUDGEMENT_PREFIX, DocumentMeta
 from .passages import Passage, Unit
@@ -42,11 +42,6 @@ class DocumentRecord:
 # --- document metadata ------------------------------------------------------------------------
 
 
-def meta_fields(meta: DocumentMeta) -> dict[str, str | int]:
-    """The flat, filterable form kept with every passage (empty values left out)."""
-    return meta.filter_fields()
-
-
 def meta_from_fields(flat: dict) -> DocumentMeta:
     """A `DocumentMeta` from its flat form (unknown keys, like a passage's own, are ignored)."""
     values = {k: v for k, v in flat.items() if k in FIELD_NAMES and k != "judgements"}
@@ -57,8 +52,6 @@ def meta_from_fields(flat: dict) -> DocumentMeta:
     )
     if "years_mentioned" in values:
         values["years_mentioned"] = _years(values["years_mentioned"])
-    if "year" in values:
-        values["year"] = int(values["year"] or 0)
     return DocumentMeta(**{k: _typed(k, v) for k, v in values.items()}, judgements=grades)
 
 
@@ -70,8 +63,7 @@ def meta_from_json(text: str) -> DocumentMeta:
     data = json.loads(text or "{}")
     if not isinstance(data, dict):
         return DocumentMeta()
-    known = {f.name for f in fields(DocumentMeta)}
-    flat = {k: v for k, v in data.items() if k in known}
+    flat = {k: v for k, v in data.items() if k in FIELD_NAMES}
     flat["judgements"] = tuple(tuple(pair) for pair in flat.get("judgements") or ())
     flat["years_mentioned"] = _years(flat.get("years_mentioned") or ())
     flat = {k: _typed(k, v) for k, v in flat.items()}
@@ -94,7 +86,7 @@ def _typed(name: str, value):
 
 
 def passage_meta(p: Passage) -> dict[str, str | int]:
-    meta: dict[str, str | int] = dict(meta_fields(p.meta))
+    meta: dict[str, str | int] = p.meta.filter_fields()
     if p.meta.years_mentioned:
         meta["years_mentioned"] = " ".join(str(y) for y in p.meta.years_mentioned)
     meta.update(doc_id=p.doc_id, source=p.source, page=p.page or 0, ordinal=p.ordinal)
@@ -165,7 +157,7 @@ def record_from(meta: dict) -> DocumentRecord:
     else:  # a registry written before the typed record: flat `fields` JSON and a title
         document = meta_from_fields(json.loads(meta.get("fields") or "{}"))
         if meta.get("title") and not document.title:
-            document = DocumentMeta(**{**asdict(document), "title": str(meta["title"])})
+            document = replace(document, title=str(meta["title"]))
     return DocumentRecord(
         doc_id=meta["doc_id"],
         source=meta["source"],
@@ -189,5 +181,5 @@ def record_json(r: DocumentRecord) -> dict:
         "passages": r.passages,
         "sha256": r.sha256,
         "ingested_at": r.ingested_at,
-        **meta_fields(r.meta),
+        **r.meta.filter_fields(),
     }

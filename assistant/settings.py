@@ -130,32 +130,21 @@ class Variable:
     name: str
     field: str
     parse: Callable[[str, str], object]
-    help: str
 
 
 VARIABLES = (
-    Variable("ASSISTANT_INDEX", "index_dir", _path, "index folder (`--index`)"),
-    Variable("ASSISTANT_MODEL", "model", _text, "embedding model: packaged name or folder"),
-    Variable("ASSISTANT_CHROMA_URL", "chroma_url", _url, "a Chroma server instead of a folder"),
-    Variable("ASSISTANT_COLLECTION", "collection", _collection, "Chroma collection name"),
-    Variable("ASSISTANT_MAX_FILE_MB", "max_file_mb", _number(0.001, 1e6), "file size limit"),
-    Variable(
-        "ASSISTANT_PASSAGE_TOKENS",
-        "passage_tokens",
-        _number(32, 512, integer=True),
-        "passage size in word pieces (re-index after changing)",
-    ),
-    Variable("ASSISTANT_THREADS", "threads", _number(1, 256, integer=True), "CPU threads used"),
-    Variable("ASSISTANT_DOCS", "doc_roots", _paths, "folders holding the original files"),
-    Variable(
-        "ASSISTANT_ENCODER_CACHE",
-        "encoder_cache",
-        _path,
-        "where ONNX graphs exported from the model are kept",
-    ),
-    Variable("ASSISTANT_CONTEXT_HEADERS", "contextual", _flag, "embed passages with their context"),
-    Variable("ASSISTANT_LLM_URL", "llm_url", _url, "OpenAI-compatible endpoint for summaries"),
-    Variable("ASSISTANT_LLM_MODEL", "llm_model", _text, "model name sent to that endpoint"),
-    Variable("ASSISTANT_LLM_KEY", "llm_key", _text, "API key for that endpoint"),
-    Variable("ASSISTANT_LLM_TIMEOUT", "llm_timeout", _number(1, 600), "seconds to wait for it"),
+    Variable("ASSISTANT_INDEX", "index_dir", _path),
+    Variable("ASSISTANT_MODEL", "model", _text),
+    Variable("ASSISTANT_CHROMA_URL", "chroma_url", _url),
+    Variable("ASSISTANT_COLLECTION", "collection", _collection),
+    Variable("ASSISTANT_MAX_FILE_MB", "max_file_mb", _number(0.001, 1e6)),
+    Variable("ASSISTANT_PASSAGE_TOKENS", "passage_tokens", _number(32, 512, integer=True)),
+    Variable("ASSISTANT_THREADS", "threads", _number(1, 256, integer=True)),
+    Variable("ASSISTANT_DOCS", "doc_roots", _paths),
+    Variable("ASSISTANT_ENCODER_CACHE", "encoder_cache", _path),
+    Variable("ASSISTANT_CONTEXT_HEADERS", "contextual", _flag),
+    Variable("ASSISTANT_LLM_URL", "llm_url", _url),
+    Variable("ASSISTANT_LLM_MODEL", "llm_model", _text),
+    Variable("ASSISTANT_LLM_KEY", "llm_key", _text),
+    Variable("ASSISTANT_LLM_TIMEOUT", "llm_timeout", _number(1, 600)),
 )

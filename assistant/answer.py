@@ -172,13 +172,12 @@ def select(
     policy: AnswerPolicy,
     cap: int | None = None,
     limit: int | None = None,
-    floor: float | None = None,
 ) -> list[Candidate]:
     """The best units: above the floor, near the best, `cap` per document, no near-duplicates."""
     ranked = sorted(scored, key=lambda c: -c.score)
     if not ranked or ranked[0].score < policy.min_score:
         return []
-    floor = max(policy.min_score, floor or 0.0, ranked[0].score - policy.margin)
+    floor = max(policy.min_score, ranked[0].score - policy.margin)
     cap = cap or policy.per_document
     limit = limit or policy.max_sentences
     chosen: list[Candidate] = []

@@ -22,6 +22,7 @@ class Catalogue:
     _by_council: dict[str, tuple[DocumentRecord, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _by_id: dict[str, DocumentRecord] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, records: Iterable[DocumentRecord]) -> Catalogue:
@@ -31,7 +32,10 @@ class Catalogue:
             if record.meta.council:
                 by_council.setdefault(record.meta.council, []).append(record)
         ordered = {c: tuple(sorted(rs, key=_date)) for c, rs in by_council.items()}
-        return cls(records, ordered)
+        return cls(records, ordered, {r.doc_id: r for r in records})
+
+    def record(self, doc_id: str) -> DocumentRecord | None:
+        return self._by_id.get(doc_id)
 
     def holds(self, council: str) -> bool:
         return council in self._by_council

@@ -83,7 +83,13 @@ class Assistant:
         if decline is not None:
             return declined(question, decline, hits)
         sources = Sources(
-            self.retriever, self.embedder.embed, self.embedder.embed_query, self.policy, where
+            self.retriever,
+            self.embedder.embed,
+            self.embedder.embed_query,
+            self.policy,
+            catalogue,
+            keyword_index,
+            where,
         )
         premise = declines.contradicted_premise(intent, catalogue)
         if premise is not None:

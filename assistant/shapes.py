@@ -26,7 +26,6 @@ from .answer import (
 )
 from .catalogue import Catalogue, fitting
 from .compose import Chosen
-from .filters import Condition, Filter
 from .intent import (
     ACROSS,
     DECISION,
@@ -58,13 +57,21 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chos
     if intent.spread == OVER_TIME and intent.councils:
         reports = fitting(intent, sources.catalogue, intent.councils[0])
         return _per_group(intent, [(r,) for r in reports], sources, ordered=True)
-    admitted = _meant(intent, hits, sources)
     if intent.shape == LIST:
-        found = lists(intent, list_documents(intent, admitted, sources), sources)
+        found = lists(
+            intent,
+            list_documents(intent, _meant_for_structure(intent, hits, sources), sources),
+            sources,
+        )
         return Chosen(tuple(found), LIST)
     if intent.shape == JUDGEMENT:
-        judged = judgements(intent, judged_documents(intent, admitted, sources), sources)
+        judged = judgements(
+            intent,
+            judged_documents(intent, _meant_for_structure(intent, hits, sources), sources),
+            sources,
+        )
         return Chosen(tuple(judged), JUDGEMENT)
+    admitted = _meant(intent, hits, sources)
     if intent.spread == ACROSS:
         return _examples(intent, admitted, sources)
     extra = []
@@ -78,6 +85,12 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: Sources) -> Chos
         select(scored, policy=sources.policy, cap=cap), scored, intent, sources.policy
     )
     return Chosen((tuple(chosen),), intent.shape) if chosen else Chosen(())
+
+
+def _meant_for_structure(intent: QueryIntent, hits: list[Hit], sources: Sources) -> list[Hit]:
+    """A named council's lists and grade tables are found from the catalogue, not from hits:
+    only a question naming none needs the hits it means."""
+    return hits if intent.councils else _meant(intent, hits, sources)
 
 
 def _meant(intent: QueryIntent, hits: list[Hit], sources: Sources) -> list[Hit]:
@@ -135,11 +148,10 @@ def _resolutions(hits: list[Hit], sources: Sources, *, vector) -> list[Hit]:
     doc_ids = tuple(dict.fromkeys(h.passage.doc_id for h in hits))[: policy.decision_documents]
     if not doc_ids:
         return []
-    where = Filter((Condition("doc_id", "$in", doc_ids),))
-    found = sources.retriever.keyword_index().search(
+    found = sources.keyword_index.search(
         "resolved resolution unanimous unanimously voted agreed",
         k=policy.resolutions,
-        where=where,
+        where=sources.within(doc_ids),
     )
     seen = {h.passage.id for h in hits}
     stored = sources.retriever.store.get([r.id for r in found if r.id not in seen], vector=vector)
@@ -170,7 +182,7 @@ def _scored(
 ) -> list[Candidate]:
     """The units of the best hits (and of `extra` ones a shape found), scored."""
     policy = sources.policy
-    shared = sources.retriever.keyword_index()
+    shared = sources.keyword_index
     cands = originals(
         [
             c
@@ -195,9 +207,7 @@ def _search(
     intent: QueryIntent, sources: Sources, records: tuple[DocumentRecord, ...], *, k: int
 ) -> list[Hit]:
     """The topic searched inside the given documents only."""
-    where = Filter((Condition("doc_id", "$in", tuple(r.doc_id for r in records)),))
-    if sources.where:
-        where = where.and_(sources.where)
+    where = sources.within(r.doc_id for r in records)
     return sources.retriever.search(intent.topic, k=k, where=where, scope=Scope())
 
 
@@ -218,10 +228,9 @@ def _per_group(
         if sum(map(len, answered)) >= policy.max_groups:
             break
         answered.append(_group_answer(intent, records, sources))
-    picked = [g for found in answered for g in found]
-    if ordered:  # back to date order, keeping the latest
-        picked = [g for found in reversed(answered) for g in found][-policy.max_groups :]
-    picked = picked[: policy.max_groups]
+    # back in date order (keeping the latest), or in the order named
+    flat = [g for found in (reversed(answered) if ordered else answered) for g in found]
+    picked = flat[-policy.max_groups :] if ordered else flat[: policy.max_groups]
     best = max((c.score for group in picked for c in group), default=0.0)
     floor = best - policy.group_margin * policy.margin
     kept = tuple(g for g in picked if max(c.score for c in g) >= floor)

@@ -9,7 +9,7 @@ to score well.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ from .catalogue import Catalogue, fitting
 from .filters import Condition, Filter
 from .intent import QueryIntent, area_of
 from .judgements import is_overall_statement
+from .keyword import KeywordIndex
 from .policy import AnswerPolicy
 from .records import DocumentRecord
 from .retrieval import Hit, Retriever
@@ -27,17 +28,29 @@ from .store import StoredHit
 
 @dataclass(frozen=True)
 class Sources:
-    """What a shape reads: the retriever (and its store and catalogue) and the encoder."""
+    """What a shape reads: the retriever (and its store), the encoder, and the catalogue and
+    keyword index as the question found them (one view of the index for the whole answer)."""
 
     retriever: Retriever
     embed: Callable[[list[str]], np.ndarray]
     embed_query: Callable[[str], np.ndarray]
     policy: AnswerPolicy
+    catalogue: Catalogue
+    keyword_index: KeywordIndex
     where: Filter | None = None  # the user's own filter, applied to every search
 
-    @property
-    def catalogue(self) -> Catalogue:
-        return self.retriever.catalogue()
+    def within(self, doc_ids: Iterable[str], *conditions: Condition) -> Filter:
+        """A search of these documents only, under the user's own filter too."""
+        where = Filter((Condition("doc_id", "$in", tuple(doc_ids)), *conditions))
+        return where.and_(self.where) if self.where else where
+
+    def best_documents(
+        self, hits: list[Hit], keep: Callable[[DocumentRecord], bool] = lambda r: True
+    ) -> tuple[DocumentRecord, ...]:
+        """The documents of the best hits (`policy.best_documents` of them), best first."""
+        seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[: self.policy.best_documents]
+        found = (self.catalogue.record(d) for d in seen)
+        return tuple(r for r in found if r is not None and keep(r))
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -51,10 +64,8 @@ def list_documents(
     best hits."""
     if intent.councils:
         records = fitting(intent, sources.catalogue, intent.councils[0])
-        return tuple(reversed(records))[:1] if not intent.years else records
-    seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[: sources.policy.best_documents]
-    by_id = {r.doc_id: r for r in sources.catalogue.records}
-    return tuple(by_id[d] for d in seen if d in by_id)
+        return records if intent.years else records[-1:]
+    return sources.best_documents(hits)
 
 
 def lists(
@@ -83,26 +94,31 @@ def lists(
                 + (1 - weight) * max(s.score for s in sections[headings[i]])
             ),
         )
-        items = _items(sections[headings[best]], sources.policy.max_items)
+        items = _units_of_kind(sections[headings[best]], "item")[: sources.policy.max_items]
         out.append(tuple(items))
     return [g for g in out if g]
 
 
 def _sections(found: list[StoredHit]) -> dict[tuple[str, ...], list[StoredHit]]:
     sections: dict[tuple[str, ...], list[StoredHit]] = {}
-    for hit in sorted(found, key=lambda h: (h.passage.page or 0, h.passage.start)):
+    for hit in sorted(found, key=_in_order):
         sections.setdefault(hit.passage.section, []).append(hit)
     return sections
 
 
-def _items(passages: list[StoredHit], limit: int) -> list[Candidate]:
-    out = []
-    for stored in passages:
-        hit = Hit(stored.passage, stored.score, stored.score)
-        for unit in stored.passage.units:
-            if unit.kind == "item":
-                out.append(candidate(hit, unit, stored.passage.unit_text(unit), score=1.0))
-    return out[:limit]
+def _in_order(hit: StoredHit) -> tuple[int, int]:
+    """Where a passage stands in its document: page, then offset."""
+    return (hit.passage.page or 0, hit.passage.start)
+
+
+def _units_of_kind(found: list[StoredHit], kind: str) -> list[Candidate]:
+    """The units of one kind in the passages found, in document order, each a candidate."""
+    return [
+        candidate(Hit(h.passage, h.score, h.score), u, h.passage.unit_text(u), score=1.0)
+        for h in sorted(found, key=_in_order)
+        for u in h.passage.units
+        if u.kind == kind
+    ]
 
 
 # --- judgements ---------------------------------------------------------------------------------
@@ -128,9 +144,7 @@ def judged_documents(
                 )
         ordered = sorted(latest.values(), key=lambda r: r.meta.published, reverse=True)
         return tuple(ordered[: sources.policy.max_groups])
-    seen = list(dict.fromkeys(h.passage.doc_id for h in hits))[: sources.policy.best_documents]
-    by_id = {r.doc_id: r for r in catalogue.records}
-    return tuple(by_id[d] for d in seen if d in by_id and _graded(by_id[d]))
+    return sources.best_documents(hits, _graded)
 
 
 def _graded(record: DocumentRecord) -> bool:
@@ -154,15 +168,7 @@ def judgements(
     found = _find(sources, records, "judgements", sources.embed_query(intent.topic))
     out = []
     for record in records:
-        units = [
-            candidate(Hit(h.passage, h.score, h.score), u, h.passage.unit_text(u), score=1.0)
-            for h in sorted(
-                (h for h in found if h.passage.doc_id == record.doc_id),
-                key=lambda h: (h.passage.page or 0, h.passage.start),
-            )
-            for u in h.passage.units
-            if u.kind == "judgement"
-        ]
+        units = _units_of_kind([h for h in found if h.passage.doc_id == record.doc_id], "judgement")
         if intent.area:
             wanted = [
                 c for c in units if area_of(c.text) == intent.area or is_overall_statement(c.text)
@@ -186,12 +192,5 @@ def _distinct(units: list[Candidate], limit: float) -> list[Candidate]:
 def _find(
     sources: Sources, records: tuple[DocumentRecord, ...], counted: str, vector
 ) -> list[StoredHit]:
-    where = Filter(
-        (
-            Condition("doc_id", "$in", tuple(r.doc_id for r in records)),
-            Condition(counted, "$gt", 0),
-        )
-    )
-    if sources.where:
-        where = where.and_(sources.where)
+    where = sources.within((r.doc_id for r in records), Condition(counted, "$gt", 0))
     return sources.retriever.store.find(where.chroma(), vector=vector)

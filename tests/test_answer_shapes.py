@@ -213,3 +213,24 @@ def test_a_decision_question_quotes_the_resolution(tmp_path):
     assert any("RESOLVED that the report be noted" in c.quote for c in answer.citations)
     voted = assistant.ask("Did anyone vote against at the Corporate Parenting Panel?")
     assert any("voted against" in c.quote for c in voted.citations)
+
+
+def test_the_resolutions_a_decision_question_adds_keep_to_the_users_filter(tmp_path):
+    """Resolutions are searched for beside the hits; `--where` must bind that search too."""
+    import hostile
+
+    from assistant.engine import Assistant
+    from assistant.filters import parse_where
+    from assistant.settings import Settings
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    discussion, resolution = MINUTES.split("RESOLVED")
+    hostile.text_pdf(folder / "panel-2025-02-04.pdf", [discussion, "RESOLVED" + resolution])
+    assistant = Assistant(Settings.from_env({}, index_dir=tmp_path / "index"))
+    assert assistant.ingest([folder]).files_indexed == 1
+    question = "What did the Corporate Parenting Panel decide about the report?"
+    unfiltered = assistant.ask(question)
+    assert any(c.page == 2 for c in unfiltered.citations)  # the resolution is found unfiltered
+    answer = assistant.ask(question, where=parse_where(["page=1"]))
+    assert answer.citations and {c.page for c in answer.citations} == {1}

@@ -244,7 +244,7 @@ _JUDGEMENT = re.compile(
 )
 _EXAMPLES = re.compile(
     r"\b(examples?|case stud(y|ies)|good practice|best practice|instances? of|illustrat\w*)\b"
-    r"|\bwhat does (really |very )?(good|great|excellent|outstanding|strong|effective) .{0,60}"
+    r"|\bwhat does (\w+ )?(good|great|excellent|outstanding|strong|effective) .{0,60}"
     r"look like\b",
     re.I,
 )
@@ -322,7 +322,7 @@ def _grade(question: str) -> str:
         grade = normalise_grade(m.group(0))
         if grade != "Good" or _JUDGEMENT.search(question):
             return grade
-    for outcome, pattern in _SEND_WORDS:  # "told to draw up a priority action plan"
+    for outcome, pattern in _SEND_WORDS:  # an outcome, or the plan only one outcome requires
         if pattern.search(question):
             return outcome
     return ""

@@ -86,6 +86,17 @@ _REFERENCE = re.compile(
 )
 
 
+# What a sentence holding each kind contains (a count, and any other kind: `has_count`).
+_HOLDS = {
+    SHARE: _STRICT_SHARE,
+    MONEY: _MONEY,
+    FREQUENCY: _FREQUENCY,
+    TIME: _TIME,
+    DATE: _CALENDAR,
+    DURATION: _DURATION,
+}
+
+
 def asked(question: str) -> str:
     """The kind of quantity a question asks for, or '' when it asks for none."""
     for kind, pattern in _ASKS_RE:
@@ -96,19 +107,8 @@ def asked(question: str) -> str:
 
 def holds(kind: str, sentence: str) -> bool:
     """Whether a sentence holds a quantity of that kind."""
-    if kind == SHARE:
-        return bool(_STRICT_SHARE.search(sentence))
-    if kind == MONEY:
-        return bool(_MONEY.search(sentence))
-    if kind == FREQUENCY:
-        return bool(_FREQUENCY.search(sentence))
-    if kind == TIME:
-        return bool(_TIME.search(sentence))
-    if kind == DATE:
-        return bool(_CALENDAR.search(sentence))
-    if kind == DURATION:
-        return bool(_DURATION.search(sentence))
-    return has_count(sentence)
+    pattern = _HOLDS.get(kind)
+    return bool(pattern.search(sentence)) if pattern else has_count(sentence)
 
 
 def has_count(sentence: str) -> bool:

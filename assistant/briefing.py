@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import word
 from .citations import Answer, Citation
+from .text import one_line
 
 DECLINED_NOTE = "Not answered by the indexed documents. Closest passages (not answering):"
 # Document text is untrusted: characters Markdown would turn into markup or raw HTML are escaped.
@@ -38,15 +39,15 @@ def to_markdown(answers: Sequence[Answer], *, options: BriefingOptions | None = 
     if options.note:
         lines += [_md(options.note), ""]
     for number, answer in enumerate(answers, 1):
-        lines += [f"## {number}. {_md(_one_line(answer.question))}", ""]
+        lines += [f"## {number}. {_md(one_line(answer.question))}", ""]
         if summary := _summary(answer):
             lines += [f"*{_md(summary.label)}*", "", _md(summary.text), ""]
         if answer.citations:  # an answer, or what the documents say against its premise
             lines += [_md(answer.answer), "", "**References**", ""]
-            lines += [f"- **[{c.id}]** {_md(_source_and_quote(c))}" for c in answer.citations]
+            lines += [f"- **[{c.id}]** {_md(c.source_and_quote())}" for c in answer.citations]
         else:
             lines += [_md(answer.answer), "", f"*{DECLINED_NOTE}*", ""]
-            lines += [f"- {_md(_location(c))}" for c in answer.related]
+            lines += [f"- {_md(c.location())}" for c in answer.related]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -75,7 +76,7 @@ def to_docx(
 
 def _docx_answer(document: word.Writer, number: int, answer: Answer, *, page_image) -> None:
     """One question of the briefing: its summary (labelled), its answer, its references."""
-    document.heading(_xml(f"{number}. {_one_line(answer.question)}"), level=1)
+    document.heading(_xml(f"{number}. {one_line(answer.question)}"), level=1)
     if summary := _summary(answer):
         document.paragraph(_xml(summary.label), italic=True)
         document.paragraph(_xml(summary.text))
@@ -84,11 +85,11 @@ def _docx_answer(document: word.Writer, number: int, answer: Answer, *, page_ima
     if not answer.citations:
         document.paragraph(DECLINED_NOTE, italic=True)
         for c in answer.related:
-            document.paragraph(_xml(_location(c)), bullet=True)
+            document.paragraph(_xml(c.location()), bullet=True)
         return
     document.heading("References", level=2)
     for c in answer.citations:
-        document.paragraph(_xml(_reference(c)))
+        document.paragraph(_xml(c.reference()))
         picture = page_image(c) if page_image else None
         if picture:
             document.picture(picture, inches=PAGE_IMAGE_INCHES)
@@ -98,25 +99,6 @@ def _summary(answer: Answer):
     """The answer's checked summary when one was kept, shown above its verbatim quotes."""
     summary = answer.summary
     return summary if summary is not None and summary.text else None
-
-
-def _reference(c: Citation) -> str:
-    """`[n] Title (file, page 3): “verbatim quote”` with the marker number first."""
-    return f"[{c.id}] {_source_and_quote(c)}"
-
-
-def _source_and_quote(c: Citation) -> str:
-    return f"{_location(c)}: \u201c{_one_line(c.quote)}\u201d"
-
-
-def _location(c: Citation) -> str:
-    page = f", page {c.page}" if c.page else ""
-    title = _one_line(c.title) or c.source
-    return f"{title} ({c.source}{page})"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _md(text: str) -> str:

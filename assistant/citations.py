@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .meta import DocumentMeta
+from .text import one_line
 
 if TYPE_CHECKING:
     from .summary import Summary
@@ -92,26 +93,32 @@ class Citation:
         start = self.start - self.excerpt_start
         return start, start + len(self.quote)
 
+    def quote_span(self) -> tuple[int, int] | None:
+        """Where the quote is in the excerpt: the recorded offsets, else a search, else None."""
+        start, end = self.quote_in_excerpt
+        if 0 <= start < end <= len(self.excerpt) and self.excerpt[start:end] == self.quote:
+            return start, end
+        found = self.excerpt.find(self.quote)
+        return (found, found + len(self.quote)) if found >= 0 and self.quote else None
+
     def around_quote(self) -> tuple[str, str]:
         """The excerpt's text before and after the quote: the words that tell one occurrence
         of the quote from another. Empty when the quote is not found in the excerpt."""
-        start, end = self.quote_in_excerpt
-        if not self.quote or self.excerpt[max(0, start) : end] != self.quote:
-            start = self.excerpt.find(self.quote) if self.quote else -1
-            if start < 0:
-                return "", ""
-            end = start + len(self.quote)
-        return self.excerpt[:start], self.excerpt[end:]
+        span = self.quote_span()
+        return (self.excerpt[: span[0]], self.excerpt[span[1] :]) if span else ("", "")
 
     def location(self) -> str:
         """Title (file, page N): where the quote is, for a reference list."""
         page = f", page {self.page}" if self.page else ""
-        return f"{self.title or self.source} ({self.source}{page})"
+        return f"{one_line(self.title) or self.source} ({self.source}{page})"
+
+    def source_and_quote(self) -> str:
+        """Document, page, and the verbatim quote on one line."""
+        return f"{self.location()}: \u201c{one_line(self.quote)}\u201d"
 
     def reference(self) -> str:
-        """One line for a reference list: document, page, and the verbatim quote."""
-        quote = " ".join(self.quote.split())
-        return f"[{self.id}] {self.location()}: \u201c{quote}\u201d"
+        """One line for a reference list: the marker number, then `source_and_quote`."""
+        return f"[{self.id}] {self.source_and_quote()}"
 
 
 @dataclass(frozen=True)

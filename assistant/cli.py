@@ -294,7 +294,7 @@ def cmd_compare(args, settings) -> int:
 
 
 def cmd_eval(args, settings) -> int:
-    from . import evaluation
+    from . import eval_report, evaluation
 
     try:
         questions = evaluation.load_questions(args.questions)
@@ -308,9 +308,9 @@ def cmd_eval(args, settings) -> int:
     )
     reports = evaluation.evaluate(questions, systems)
     if args.json:
-        print(json.dumps(evaluation.report_json(reports, k=args.k), ensure_ascii=False))
+        print(json.dumps(eval_report.report_json(reports, k=args.k), ensure_ascii=False))
     else:
-        print(evaluation.render(reports))
+        print(eval_report.render(reports))
     return EXIT_OK
 
 

@@ -7,7 +7,9 @@ the other was fitted to those questions.
 
 from __future__ import annotations
 
-from .evaluation import Outcome, SystemReport, file_key, summarise
+from dataclasses import asdict
+
+from .evaluation import Outcome, Summary, SystemReport, file_key, summarise
 
 ALL = "all"
 
@@ -16,16 +18,38 @@ def groups(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
     """Outcomes overall, per split and per type (and type within split): name -> outcomes."""
     out: dict[str, list[Outcome]] = {ALL: list(outcomes)}
     for o in outcomes:
-        keys = []
-        if o.split:
-            keys.append(f"split={o.split}")
-        if o.type:
-            keys.append(f"type={o.type}")
-            if o.split:
-                keys.append(f"type={o.type}|split={o.split}")
-        for key in keys:
+        keys = {group_key(split=o.split), group_key(kind=o.type), group_key(o.type, o.split)}
+        for key in keys - {ALL}:
             out.setdefault(key, []).append(o)
     return out
+
+
+def group_key(kind: str = "", split: str = "") -> str:
+    """The name of a group of `groups`: "all", "split=check", "type=why|split=check"."""
+    if kind and split:
+        return f"type={kind}|split={split}"
+    return f"type={kind}" if kind else (f"split={split}" if split else ALL)
+
+
+def cell(summary: Summary) -> str:
+    """Quote hit for answerable questions; declined share for unanswerable ones."""
+    if summary.answerable:
+        return f"{summary.quote_hit:.2f}"
+    if summary.unanswerable:
+        return f"{summary.abstained_unanswerable}/{summary.unanswerable} declined"
+    return "-"
+
+
+def report_json(reports: list[SystemReport], *, k: int | None) -> dict:
+    """Every figure and every question: overall, per split and per question type."""
+    return {
+        "k": k,
+        "systems": [
+            r.to_json()
+            | {"groups": {name: asdict(summarise(o)) for name, o in groups(r.outcomes).items()}}
+            for r in reports
+        ],
+    }
 
 
 def render(reports: list[SystemReport]) -> str:
@@ -45,8 +69,8 @@ def _summary_table(reports: list[SystemReport]) -> str:
     columns = [ALL, *(f"split={s}" for s in splits)]
     header = [""] + [f"{r.name}:{c.removeprefix('split=')}" for r in reports for c in columns]
     rows = [tuple(header)]
-    summaries = [[summarise(groups(r.outcomes).get(c, [])) for c in columns] for r in reports]
-    flat = [s for per_system in summaries for s in per_system]
+    by_report = [groups(r.outcomes) for r in reports]
+    flat = [summarise(grouped.get(c, [])) for grouped in by_report for c in columns]
     first = flat[0]
     rows.append(
         (f"document hit ({first.answerable} answerable)", *[f"{s.document_hit:.3f}" for s in flat])
@@ -67,27 +91,13 @@ def _type_table(reports: list[SystemReport]) -> str:
     types = sorted({o.type for o in reports[0].outcomes if o.type})
     header = ["quote hit by type", "n"] + [f"{r.name}:{s or ALL}" for r in reports for s in splits]
     rows = [tuple(header)]
+    by_report = [groups(r.outcomes) for r in reports]
     for kind in types:
-        counts = []
-        cells = []
-        for r in reports:
-            for s in splits:
-                outcomes = [o for o in r.outcomes if o.type == kind and (not s or o.split == s)]
-                cells.append(_cell(outcomes))
-                if r is reports[0]:
-                    counts.append(str(len(outcomes)))
+        keys = [group_key(kind, s) for s in splits]
+        counts = [str(len(by_report[0].get(key, []))) for key in keys]
+        cells = [cell(summarise(grouped.get(key, []))) for grouped in by_report for key in keys]
         rows.append((kind, "/".join(counts), *cells))
     return _grid(rows)
-
-
-def _cell(outcomes: list[Outcome]) -> str:
-    """Quote hit for answerable questions; declined share for unanswerable ones."""
-    if not outcomes:
-        return "-"
-    answerable = [o for o in outcomes if o.answerable]
-    if answerable:
-        return f"{sum(bool(o.quote_hit) for o in answerable) / len(answerable):.2f}"
-    return f"{sum(not o.answered for o in outcomes)}/{len(outcomes)} declined"
 
 
 def _failure_table(reports: list[SystemReport]) -> str:

@@ -332,23 +332,3 @@ def evaluate(
                 progress(system.name, question.id)
         reports.append(SystemReport(system.name, summarise(outcomes), outcomes))
     return reports
-
-
-def report_json(reports: list[SystemReport], *, k: int | None) -> dict:
-    """Every figure and every question: overall, per split and per question type."""
-    from .eval_report import groups
-
-    return {
-        "k": k,
-        "systems": [
-            r.to_json()
-            | {"groups": {name: asdict(summarise(o)) for name, o in groups(r.outcomes).items()}}
-            for r in reports
-        ],
-    }
-
-
-def render(reports: list[SystemReport]) -> str:
-    from .eval_report import render as render_reports
-
-    return render_reports(reports)

@@ -106,11 +106,12 @@ def check(sentence: str, quotes: Mapping[int, str], *, threshold: float = COVERA
 
 def _missing_facts(body: str, evidence: str) -> list[tuple[str, list[str]]]:
     """Each kind of fact that must be found word for word, with what of it is missing."""
+    months, named, grades = months_in(evidence), councils.named(evidence), grades_in(evidence)
     return [
         ("number", sorted(numbers_in(body) - numbers_in(evidence))),
-        ("date", [m for m in months_in(body) if m not in months_in(evidence)]),
-        ("council", [c for c in councils.named(body) if c not in councils.named(evidence)]),
-        ("judgement", [g for g in grades_in(body) if g not in grades_in(evidence)]),
+        ("date", [m for m in months_in(body) if m not in months]),
+        ("council", [c for c in councils.named(body) if c not in named]),
+        ("judgement", [g for g in grades_in(body) if g not in grades]),
         ("name", [n for n in names_in(body) if not _has_word(evidence, n)]),
         ("negation", sorted(negations_in(body)) if not negations_in(evidence) else []),
     ]

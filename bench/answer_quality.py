@@ -22,7 +22,7 @@ offline_environment()
 
 from assistant import evaluation as ev  # noqa: E402
 from assistant.engine import Assistant  # noqa: E402
-from assistant.eval_report import groups  # noqa: E402
+from assistant.eval_report import cell, group_key, groups  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 SYSTEMS = ("assistant", "dense", "bm25")
@@ -45,9 +45,9 @@ def table(path: Path, reports: list[ev.SystemReport]) -> str:
         cells = {system: [] for system in SYSTEMS}
         counts, docs = [], []
         for split in splits:
-            key = _key(kind, split)
+            key = group_key(kind, split)
             for system in SYSTEMS:
-                cells[system].append(_cell(ev.summarise(by_name[system].get(key, []))))
+                cells[system].append(cell(ev.summarise(by_name[system].get(key, []))))
             summary = ev.summarise(by_name["assistant"].get(key, []))
             counts.append(str(summary.questions))
             docs.append(f"{summary.document_hit:.2f}" if summary.answerable else "-")
@@ -60,20 +60,6 @@ def table(path: Path, reports: list[ev.SystemReport]) -> str:
         f"latency p50 {overall.p50_seconds * 1000:.0f} ms, p95 {overall.p95_seconds * 1000:.0f} ms",
     ]
     return "\n".join(lines)
-
-
-def _key(kind: str, split: str) -> str:
-    if kind and split:
-        return f"type={kind}|split={split}"
-    return f"type={kind}" if kind else (f"split={split}" if split else "all")
-
-
-def _cell(summary: ev.Summary) -> str:
-    if summary.answerable:
-        return f"{summary.quote_hit:.2f}"
-    if summary.unanswerable:
-        return f"{summary.abstained_unanswerable}/{summary.unanswerable} declined"
-    return "-"
 
 
 def main() -> None:

@@ -163,7 +163,7 @@ def run_phase(phase: str, folder: Path, *args: str) -> dict:
 def eval_int8(index: Path, questions: list[Path], *, threads: int) -> dict:
     """Build an index whose passages and questions are all encoded with int8 weights, and
     score it as `assistant eval` does."""
-    from assistant import evaluation, onnx_encoder
+    from assistant import eval_report, evaluation, onnx_encoder
     from assistant.embedding import Embedder
     from assistant.engine import Assistant
     from assistant.process import offline_environment
@@ -181,7 +181,7 @@ def eval_int8(index: Path, questions: list[Path], *, threads: int) -> dict:
     results = {}
     for path in questions:
         (summary,) = evaluation.evaluate(evaluation.load_questions(path), systems)
-        print(evaluation.render([summary]), file=sys.stderr)
+        print(eval_report.render([summary]), file=sys.stderr)
         results[path.name] = summary.to_json()
     return {"passages": report.passages, "eval": results}
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import copy_corpus
 
+from assistant import eval_report
 from assistant import evaluation as ev
 from assistant.citations import Answer, Citation
 
@@ -156,7 +157,7 @@ def test_render_puts_systems_side_by_side_and_lists_failures():
             ("dense", [ev.score(UNANSWERABLE, answer(cite("x.pdf", "x")), seconds=1)]),
         ]
     ]
-    text = ev.render(reports)
+    text = eval_report.render(reports)
     header = text.splitlines()[0]
     assert "assistant" in header and "dense" in header
     failures = text.split("Failures:")[1].splitlines()

@@ -56,6 +56,10 @@ CSS = """
    box opens at its top, the quote still marked). */
 .ia-open-at { scroll-initial-target: nearest; }
 .ia-flag { color: #8a6100; font-size: 0.8em; font-weight: 600; text-transform: uppercase; }
+.ia-summary { border-left: 3px solid #8fb3e0; background: #f4f8fd; border-radius: 4px;
+              padding: 0.45rem 0.75rem; margin-bottom: 0.6rem; }
+.ia-summary-label { color: #57606a; font-size: 0.8em; margin-bottom: 0.2rem; }
+.ia-summary-text { line-height: 1.5; }
 </style>
 """
 
@@ -110,15 +114,6 @@ def highlight(excerpt: str, span: tuple[int, int] | None, *, open_at: bool = Fal
     return f"{esc(excerpt[:start])}{marked}{esc(excerpt[end:])}"
 
 
-def quote_span(citation: Citation) -> tuple[int, int] | None:
-    """Where the quote is in the excerpt: the recorded offsets, else a search, else None."""
-    start, end = citation.quote_in_excerpt
-    if 0 <= start < end <= len(citation.excerpt) and citation.excerpt[start:end] == citation.quote:
-        return start, end
-    found = citation.excerpt.find(citation.quote)
-    return (found, found + len(citation.quote)) if found >= 0 and citation.quote else None
-
-
 def meta_line(citation: Citation) -> str:
     """Council · date · page · file, from whatever metadata the passage carries."""
     meta = citation.meta
@@ -150,7 +145,7 @@ def card_html(citation: Citation, *, related: bool = False) -> str:
 def card_excerpt(citation: Citation) -> str:
     """The excerpt around the marked quote: a sentence or so either side, cut with an ellipsis
     (the whole passage is on the page, a click away)."""
-    span = quote_span(citation)
+    span = citation.quote_span()
     if span is None:
         return esc(citation.excerpt)
     text, (start, end) = citation.excerpt, span

@@ -12,15 +12,6 @@ from assistant.citations import Answer
 from assistant.summary import Summary
 from ui.render import esc, md_literal
 
-CSS = """
-<style>
-.ia-summary { border-left: 3px solid #8fb3e0; background: #f4f8fd; border-radius: 4px;
-              padding: 0.45rem 0.75rem; margin-bottom: 0.6rem; }
-.ia-summary-label { color: #57606a; font-size: 0.8em; margin-bottom: 0.2rem; }
-.ia-summary-text { line-height: 1.5; }
-</style>
-"""
-
 
 def summary_html(summary: Summary) -> str:
     """The kept sentences, escaped, each ending in its styled markers, under the label."""
@@ -29,7 +20,7 @@ def summary_html(summary: Summary) -> str:
         for s in summary.kept
     )
     return (
-        f'{CSS}<div class="ia-summary"><div class="ia-summary-label">{esc(summary.label)}</div>'
+        f'<div class="ia-summary"><div class="ia-summary-label">{esc(summary.label)}</div>'
         f'<div class="ia-summary-text">{sentences}</div></div>'
     )
 

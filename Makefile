@@ -10,7 +10,8 @@ PORT ?= 8501
 # wheel is built once per machine into this cache and reused. GGML_NATIVE=OFF: a wheel that runs
 # on any x86-64, not only the CPU it was built on.
 WHEELS ?= $(HOME)/.cache/inspection-assistant/wheels
-LLAMA_CPP_VERSION := 0.3.36
+# The version is pyproject.toml's pin, read from there so the two cannot drift apart.
+LLAMA_CPP_VERSION := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)
 
 .PHONY: demo test install install-dev install-llm browser ingest lint bench clean
 

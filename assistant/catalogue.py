@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .meta import REPORT_TYPES, TYPE_LABELS, DocumentMeta
+from .meta import REPORT_TYPES, DocumentMeta, kind_label
 from .records import DocumentRecord
 
 
@@ -119,7 +119,3 @@ def months_covered(meta: DocumentMeta) -> set[tuple[int, int]]:
     if _MONTH.fullmatch(meta.published[:7]):
         months.add((int(meta.published[:4]), int(meta.published[5:7])))
     return months
-
-
-def kind_label(doc_type: str) -> str:
-    return TYPE_LABELS.get(doc_type, "document")

@@ -18,10 +18,11 @@ import re
 from dataclasses import dataclass, replace
 
 from . import quantities
-from .catalogue import Catalogue, fitting, kind_label, months_covered
+from .catalogue import Catalogue, fitting, months_covered
 from .citations import Decline
 from .councils import named as named_councils
 from .intent import REASON, QueryIntent, Scope
+from .meta import kind_label
 from .text import MONTH_NAMES, MONTHS, STOP_WORDS, terms
 
 COUNCIL_NOT_INDEXED = "council_not_indexed"

@@ -63,7 +63,7 @@ class DocumentMeta:
     def type_label(self) -> str:
         if self.doc_type == "full_inspection" and self.framework:
             return f"{self.framework} inspection"
-        return TYPE_LABELS.get(self.doc_type, "document")
+        return kind_label(self.doc_type)
 
     def judgement(self, area: str) -> str:
         return dict(self.judgements).get(area, "")
@@ -108,3 +108,8 @@ def make_title(meta: DocumentMeta) -> str:
 
 def year_of(published: str) -> int:
     return int(published[:4]) if published[:4].isdigit() else 0
+
+
+def kind_label(doc_type: str) -> str:
+    """A kind of document in words: "focused visit", "committee paper" ("document" if unknown)."""
+    return TYPE_LABELS.get(doc_type, "document")

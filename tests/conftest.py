@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,17 @@ def copy_corpus(names: list[str], dest: Path) -> Path:
     for name in names:
         shutil.copy(CORPUS / name, dest / name)
     return dest
+
+
+def cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess:
+    """`assistant ARGS...` in a fresh process, as a user runs it; `env` adds to this one's."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=os.environ | (env or {}),
+    )

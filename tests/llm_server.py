@@ -13,12 +13,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import servers
 
 MODEL_ALIAS = "gemma-3-270m"
 START_TIMEOUT = 180.0  # seconds for the server to load the model and answer /v1/models
@@ -36,16 +36,10 @@ def model_path() -> Path:
     return gguf.assemble()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def llama_server(log: Path) -> Iterator[str]:
     """Start the server, wait until it serves, yield its base URL, stop it."""
-    port = free_port()
+    port = servers.free_port()
     command = [
         sys.executable,
         "-m",
@@ -61,31 +55,20 @@ def llama_server(log: Path) -> Iterator[str]:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/v1"
-        _wait_until_serving(url, server, log)
+        servers.wait_until_serving(
+            lambda: _serving(url), server, log=log, timeout=START_TIMEOUT, name="llama server"
+        )
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        servers.stop(server, timeout=20)
 
 
-def _wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"llama server exited {server.returncode}: {log.read_text()[-2000:]}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as response:
-                if MODEL_ALIAS in json.dumps(json.load(response)):
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"llama server did not start in {START_TIMEOUT:.0f} s")
+def _serving(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/models", timeout=2) as response:
+            return MODEL_ALIAS in json.dumps(json.load(response))
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -12,12 +12,9 @@ import pytest
 from assistant import cli, declines
 from assistant.engine import Turn
 from assistant.quantities import holds
+from assistant.text import one_line
 
 pytestmark = pytest.mark.slow
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_a_list_question_quotes_the_items_under_the_matching_heading(corpus_assistant):
@@ -46,7 +43,7 @@ def test_a_judgement_question_quotes_the_grade_table(corpus_assistant):
     answer = corpus_assistant.ask("What grades did Kent get at its 2022 inspection?")
     assert answer.shape == "judgement"
     assert {c.source for c in answer.citations} == {"ofsted-ilacs-kent-2022.pdf"}
-    quotes = [_one_line(c.quote) for c in answer.citations]
+    quotes = [one_line(c.quote) for c in answer.citations]
     assert "Overall effectiveness Outstanding" in quotes
     assert all(c.unit == "judgement" for c in answer.citations)
 
@@ -157,7 +154,7 @@ def test_each_decline_names_its_rule_and_reason(corpus_assistant, question, rule
 def test_a_contradicted_premise_quotes_what_the_reports_say(corpus_assistant):
     answer = corpus_assistant.ask("Why was Kent judged inadequate in 2022?")
     assert [c.source for c in answer.citations][:1] == ["ofsted-ilacs-kent-2022.pdf"]
-    assert "Overall effectiveness Outstanding" in [_one_line(c.quote) for c in answer.citations]
+    assert "Overall effectiveness Outstanding" in [one_line(c.quote) for c in answer.citations]
 
 
 def test_a_council_not_indexed_beside_one_that_is_gets_an_answer_and_a_note(corpus_assistant):

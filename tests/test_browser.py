@@ -6,10 +6,8 @@ from __future__ import annotations
 import base64
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import rendering_oracle as oracle
+import servers
 import test_ui
 from conftest import CORPUS, ROOT
 from test_ui import CASELOADS, EVIL_QUESTION, EVIL_TEXT, QUESTION, writable_copy
@@ -40,14 +39,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ui_index = test_ui.ui_index  # the small index fixture, shared with the AppTest tests
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_streamlit(base: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = servers.free_port()
     env = dict(os.environ, ASSISTANT_INDEX=str(base / "index"), ASSISTANT_DOCS=str(base / "docs"))
     command = [
         str(Path(sys.executable).with_name("streamlit")), "run", "ui/app.py",
@@ -58,26 +51,22 @@ def _start_streamlit(base: Path, log: Path) -> tuple[subprocess.Popen, str]:
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    pytest.fail(f"streamlit did not start within {STARTUP_SECONDS} s:\n{log.read_text()}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        servers.wait_until_serving(
+            lambda: _healthy(url), process, log=log, timeout=STARTUP_SECONDS, name="streamlit"
+        )
+    except AssertionError:
+        servers.stop(process)
+        raise
+    return process, url
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +100,7 @@ def page_for(browser, tmp_path) -> Iterator:
 
     yield open_page
     for process in started:
-        _stop(process)
+        servers.stop(process)
 
 
 def _ask(page, question: str) -> None:

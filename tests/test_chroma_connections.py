@@ -4,13 +4,14 @@ loading an embedded folder again gives a fresh view through Chroma's public API.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+import servers
+from conftest import cli
 from fake_clock import FakeClock
 
 from assistant.chroma import Connections, is_rebuilt, is_storage_error
@@ -107,9 +108,7 @@ def test_a_damaged_database_is_not_rebuilt(tmp_path):
 
 
 def test_an_unreachable_server_and_our_own_bugs_are_not_rebuilt(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = servers.free_port()
     settings = Settings.from_env({}, index_dir=tmp_path, chroma_url=f"http://127.0.0.1:{port}")
     assert not is_rebuilt(_raised(lambda: Connections().connect(settings)))
     assert not is_rebuilt(KeyError("Collection [x] does not exist"))
@@ -171,13 +170,7 @@ def test_a_write_after_another_process_rebuilt_the_folder_lands_in_the_new_one(t
     settings = _settings(tmp_path / "idx")
     store = Store(settings, model_name=settings.model, create=True, clock=FakeClock())
     store.add(_passages("old"), _vector())
-    rebuilt = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", "--rebuild", str(tmp_path / "none")]
-        + ["--index", str(tmp_path / "idx")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    rebuilt = cli("ingest", "--rebuild", str(tmp_path / "none"), "--index", str(tmp_path / "idx"))
     assert "Traceback" not in rebuilt.stderr, rebuilt.stderr
     assert (tmp_path / "idx" / "chroma" / "chroma.sqlite3").exists()
     store.add(_passages("late"), _vector())

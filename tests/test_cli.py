@@ -4,27 +4,11 @@ types listed, not errors), 3 partial, 1 nothing indexable or a missing path."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import hostile
+from conftest import cli
 
 from assistant.ingest import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
-
-
-def cli(
-    *args: str, cwd: Path | None = None, env: dict | None = None
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=cwd,
-        env=None if env is None else os.environ | env,
-    )
 
 
 def test_ingest_exit_codes_ok_unchanged_partial(tmp_path):

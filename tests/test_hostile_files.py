@@ -4,14 +4,12 @@ every bad file with its reason, index everything else correctly, and exit 3 ("pa
 from __future__ import annotations
 
 import json
-import os
 import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import hostile
 import pytest
+from conftest import cli
 
 from assistant.embedding import Embedder
 from assistant.ingest import EXIT_PARTIAL, ingest
@@ -42,16 +40,6 @@ SCRIPT_MARKERS = [
     "alert(",
     "document.cookie",
 ]
-
-
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture(scope="module")

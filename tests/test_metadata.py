@@ -175,11 +175,7 @@ def test_accuracy_on_a_slice_of_the_pool_meets_the_targets():
     sys.path.insert(0, str(ROOT))
     from bench import metadata_accuracy as bench
 
-    names = ("council", "doc_type", "published_year", "overall_judgement")
-    tallies = {
-        n: bench.Tally()
-        for n in names + ("published_date_exact", "overall_unlabelled", "inspection_dates_found")
-    }
+    tallies = {n: bench.Tally() for n in bench.FIELDS}
     bench.score(bench._pool_items(POOL, 120), tallies=tallies)
     assert tallies["council"].total == 120
     assert tallies["overall_judgement"].total > 40

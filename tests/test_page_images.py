@@ -3,14 +3,12 @@ boxes are checked against what PDFium reports for those words (tests/rendering_o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import rendering_oracle as oracle
 from conftest import CORPUS
+from test_ask import page_text  # the page's text as the index holds it
 
 from assistant import page_images
-from assistant.documents import FoundFile, read_document
 from assistant.page_images import PageImages, PageUnavailable, highlighted_clip
 
 LIVERPOOL = CORPUS / "ofsted-ilacs-liverpool-2023.pdf"
@@ -40,12 +38,6 @@ def images(tmp_path) -> PageImages:
     cache.close()
 
 
-def cleaned_page(pdf: Path, number: int) -> str:
-    """The page's text as the index holds it: what citations quote."""
-    document = read_document(FoundFile(pdf, pdf.name), max_bytes=10**9)
-    return next(p.text for p in document.pages if p.number == number)
-
-
 def fractions(view) -> list[tuple[float, float, float, float]]:
     return [(b.left, b.top, b.right, b.bottom) for b in view.placement.boxes]
 
@@ -55,7 +47,7 @@ def lines_of(view) -> int:
 
 
 def test_a_quote_across_a_line_break_is_placed(images):
-    assert ACROSS_LINES in cleaned_page(LIVERPOOL, 8)  # a real citation's text
+    assert ACROSS_LINES in page_text(LIVERPOOL.name, 8)  # a real citation's text
     view = images.view(LIVERPOOL, 8, ACROSS_LINES)
     assert view.placement.placed and lines_of(view) == 2
     assert len(view.placement.boxes) == len(ACROSS_LINES.split())
@@ -65,7 +57,7 @@ def test_a_quote_across_a_line_break_is_placed(images):
 
 @pytest.mark.parametrize(("number", "quote"), HYPHENATED)
 def test_a_quote_with_a_word_hyphenated_across_lines_is_placed(images, number, quote):
-    assert quote in cleaned_page(LIVERPOOL, number)
+    assert quote in page_text(LIVERPOOL.name, number)
     view = images.view(LIVERPOOL, number, quote)
     assert view.placement.placed and lines_of(view) >= 2
     # the hyphenated word is two boxes, one ending its line and one starting the next
@@ -75,7 +67,7 @@ def test_a_quote_with_a_word_hyphenated_across_lines_is_placed(images, number, q
 
 
 def test_a_quote_that_is_not_on_the_page_is_reported_not_placed(images):
-    assert ON_PAGE_10 in cleaned_page(LIVERPOOL, 10)
+    assert ON_PAGE_10 in page_text(LIVERPOOL.name, 10)
     elsewhere = images.view(LIVERPOOL, 8, ON_PAGE_10)
     assert not elsewhere.placement.placed and elsewhere.placement.boxes == ()
     assert elsewhere.placement.reason == "the quoted words were not found on the page"

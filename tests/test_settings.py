@@ -5,25 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cli
 
 from assistant.settings import VARIABLES, Settings, SettingsError
-
-
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-    )
 
 
 @pytest.mark.parametrize(
@@ -80,7 +66,7 @@ def test_only_settings_and_process_set_up_read_the_environment():
 
 
 def test_a_bad_setting_ends_a_command_with_one_line_and_status_1(tmp_path):
-    done = run("sources", env={"ASSISTANT_MAX_FILE_MB": "abc"}, cwd=tmp_path)
+    done = cli("sources", env={"ASSISTANT_MAX_FILE_MB": "abc"}, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "assistant: ASSISTANT_MAX_FILE_MB must be a number, not 'abc'"
@@ -100,7 +86,7 @@ def test_a_bad_setting_ends_a_command_with_one_line_and_status_1(tmp_path):
 )
 def test_only_ingest_creates_an_index(tmp_path, command):
     mistyped = tmp_path / "indx"
-    done = run(*command, "--index", str(mistyped))
+    done = cli(*command, "--index", str(mistyped))
     assert done.returncode == 1, done.stdout
     assert done.stderr.strip() == (
         f"assistant: no index at {mistyped} — run `assistant ingest FOLDER` first"
@@ -111,6 +97,6 @@ def test_only_ingest_creates_an_index(tmp_path, command):
 def test_eval_reports_a_missing_index_too(tmp_path):
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"id": "1", "question": "q", "answerable": false}\n', encoding="utf-8")
-    done = run("eval", str(questions), "--index", str(tmp_path / "indx"))
+    done = cli("eval", str(questions), "--index", str(tmp_path / "indx"))
     assert done.returncode == 1 and "no index at" in done.stderr
     assert not (tmp_path / "indx").exists()

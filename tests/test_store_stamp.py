@@ -12,6 +12,7 @@ from pathlib import Path
 import hostile
 import numpy as np
 import pytest
+from conftest import cli
 from fake_clock import FakeClock
 
 from assistant.keyword import KeywordIndex, keyword_folder
@@ -114,12 +115,6 @@ def test_writer_killed_mid_write_cannot_leave_a_stale_stamp_past_repair(tmp_path
     assert store.stamp() == repaired, "a repair with nothing to do must not move the stamp"
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=600
-    )
-
-
 def test_long_lived_reader_follows_a_rebuild_by_another_process(tmp_path):
     """Chroma here would go on reading the deleted database file of the old index."""
     index = tmp_path / "idx"
@@ -128,14 +123,14 @@ def test_long_lived_reader_follows_a_rebuild_by_another_process(tmp_path):
     new.mkdir()
     (old / "old.txt").write_text("Old report. " + hostile.PROSE, encoding="utf-8")
     (new / "new.txt").write_text("New report. " + hostile.PROSE, encoding="utf-8")
-    assert _cli("ingest", str(old), "--index", str(index)).returncode == 0
+    assert cli("ingest", str(old), "--index", str(index)).returncode == 0
     clock = FakeClock()
     store = _store(index, clock)
     assert [r.source for r in store.records()] == ["old.txt"]
     before = store.stamp()
     opened = store._connection
 
-    rebuilt = _cli("ingest", "--rebuild", str(new), "--index", str(index))
+    rebuilt = cli("ingest", "--rebuild", str(new), "--index", str(index))
     assert rebuilt.returncode == 0, rebuilt.stderr
     # Within the period the store does not look: it reads on from the deleted file, which shows
     # the clock, not the time the rebuild took, decides when it follows.

@@ -13,7 +13,8 @@ import sys
 import docx
 import pytest
 from conftest import ROOT
-from llm_server import free_port, garbled_server, silent_listener
+from llm_server import garbled_server, silent_listener
+from servers import free_port
 from streamlit.testing.v1 import AppTest
 
 from assistant.briefing import to_docx, to_markdown
@@ -144,16 +145,22 @@ def probe(index, **env) -> tuple[dict, dict, str]:
     return answer, report, result.stderr
 
 
-def test_without_a_model_nothing_is_imported_or_contacted(corpus_index):
-    answer, report, stderr = probe(corpus_index.index_dir)
+@pytest.fixture(scope="module")
+def plain_probe(corpus_index):
+    """`probe` with no model configured: the answer every other probe is compared with."""
+    return probe(corpus_index.index_dir)
+
+
+def test_without_a_model_nothing_is_imported_or_contacted(plain_probe):
+    answer, report, stderr = plain_probe
     assert answer["answered"] and answer["citations"]
     assert answer["summary"] is None
     assert report == {"loaded": [], "connects": []}
     assert stderr == ""
 
 
-def test_a_dead_endpoint_costs_one_line_and_the_answer_stays(corpus_index):
-    plain, _, _ = probe(corpus_index.index_dir)
+def test_a_dead_endpoint_costs_one_line_and_the_answer_stays(corpus_index, plain_probe):
+    plain, _, _ = plain_probe
     url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     answer, report, stderr = probe(corpus_index.index_dir, ASSISTANT_LLM_URL=url)
     assert stderr.splitlines() == [

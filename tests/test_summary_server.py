@@ -5,13 +5,10 @@ test of the check: whatever it writes, no sentence that is shown may fail it."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cli
 from llm_server import MODEL_ALIAS, llama_server
 from streamlit.testing.v1 import AppTest
 
@@ -65,19 +62,11 @@ def test_every_sentence_shown_passes_the_check_and_cites_real_quotes(summarising
 
 def test_cli_json_carries_every_sentence_with_its_verdict(corpus_index, llm_url):
     env = {
-        **os.environ,
         "ASSISTANT_LLM_URL": llm_url,
         "ASSISTANT_LLM_MODEL": MODEL_ALIAS,
         "ASSISTANT_LLM_TIMEOUT": TIMEOUT,
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", QUESTIONS[0], "--json"]
-        + ["--index", str(corpus_index.index_dir)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=env,
-    )
+    result = cli("ask", QUESTIONS[0], "--json", "--index", str(corpus_index.index_dir), env=env)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     summary = json.loads(result.stdout)["summary"]
     assert summary["model"] == MODEL_ALIAS and summary["error"] == ""

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import html
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT, copy_corpus
+from fake_clock import FakeClock
 from streamlit.testing.v1 import AppTest
 
 from assistant.briefing import to_markdown
 from assistant.engine import Assistant
 from assistant.settings import Settings
+from assistant.store import Store
 from ui import render
 from ui.uploads import safe_name
 
@@ -248,12 +249,14 @@ def test_an_index_damaged_while_the_page_is_open_gets_one_line_and_keeps_the_cha
     ui_index, monkeypatch, tmp_path
 ):
     base = writable_copy(ui_index, tmp_path)
+    clock = FakeClock()  # the page's Store looks at its files when this clock says so
+    monkeypatch.setitem(Store.__init__.__kwdefaults__, "clock", clock)
     at = ask(app_for(base, monkeypatch), "How high are personal advisers' caseloads in Liverpool?")
     assert len(at.session_state["turns"]) == 1
     database = base / "index" / "chroma" / "chroma.sqlite3"
     database.unlink()  # replaced by garbage, as a half-finished copy would leave it
     database.write_bytes(b"not a database " * 100)
-    time.sleep(1.5)  # past the store's look at its files (once a second), so it sees the change
+    clock.advance(2.0)  # past the store's period, so its next look sees the change
     at.chat_input[0].set_value("What needs to improve in Kent?").run()
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]

@@ -23,6 +23,10 @@ from .fusion import Ranked
 from .text import fold_plural, keyword_tokens
 
 FORMAT = 3  # bump when what is saved changes: an index saved in another format is rebuilt
+# What the tokeniser makes of a fixed text, saved with the index: an index tokenised by other
+# code (a changed stop-word list, plural folding, word pairs) is rebuilt, with no FORMAT bump
+# to remember.
+_PROBE = "The Children's Services' caseloads were reviewed; PAs visit care-leavers every month."
 _MASKS_KEPT = 64  # condition masks kept per index (a bool per passage: 15 MB at 235,000)
 
 
@@ -129,6 +133,7 @@ class KeywordIndex:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
         meta = {
             "format": FORMAT,
+            "tokens": keyword_tokens(_PROBE),
             "stamp": self.stamp,
             "ids": self.ids,
             "fields": self.fields,
@@ -155,7 +160,7 @@ class KeywordIndex:
         """The saved index, or None when missing or unreadable (it is then rebuilt)."""
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            if meta.get("format") != FORMAT:
+            if meta.get("format") != FORMAT or meta.get("tokens") != keyword_tokens(_PROBE):
                 return None
             model = None
             if meta["ids"]:

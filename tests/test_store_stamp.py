@@ -158,3 +158,26 @@ def test_own_writes_never_make_the_store_reload(tmp_path):
     assert {h.passage.id for h in store.query(probe, k=5)} == {"doc:0", "doc:1", "doc:2"}
     assert [r.source for r in store.records()] == ["doc.txt"]
     assert store._connection is opened
+
+
+def test_a_keyword_index_tokenised_by_other_code_is_rebuilt(tmp_path):
+    """The index records what its tokeniser makes of a probe text; one saved by a tokeniser
+    that made something else (here: word pairs) is not used, and the next look rebuilds it."""
+    import json
+
+    from assistant.keyword import ensure_keyword_index
+
+    store = _store(tmp_path / "idx")
+    store.add(_passages("doc"), _vectors(3))
+    store.register(_record("doc"))
+    folder = keyword_folder(store.settings)
+    built = ensure_keyword_index(store.settings, store)
+    assert KeywordIndex.load(folder) is not None
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta["tokens"] = meta["tokens"] + ["children service"]  # another tokeniser's output
+    meta["vocab"] = {**meta["vocab"], "stale": len(meta["vocab"])}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert KeywordIndex.load(folder) is None
+    rebuilt = ensure_keyword_index(store.settings, store)
+    assert rebuilt.stamp == built.stamp and "stale" not in rebuilt._vocab
+    assert KeywordIndex.load(folder) is not None

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from .process import offline_environment
+from assistant.offline import offline_environment
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         "compare": cmd_compare,
     }[args.command]
     try:
-        from .settings import Settings
+        from assistant.settings import Settings
 
         return handler(args, Settings.from_env(index_dir=args.index))
     except KeyboardInterrupt:
@@ -135,29 +135,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _is_user_error(exc: Exception) -> bool:
-    from .filters import FilterError
-    from .locks import IngestBusy
-    from .settings import SettingsError
-    from .store import IndexUnavailable
+    from assistant.core.filters import FilterError
+    from assistant.index.chroma import IndexUnavailable
+    from assistant.index.locks import IngestBusy
+    from assistant.settings import SettingsError
 
     return isinstance(exc, IndexUnavailable | IngestBusy | FilterError | SettingsError)
 
 
 def _assistant(settings, *, create: bool = False):
-    from .engine import Assistant
+    from assistant.engine import Assistant
 
     return Assistant(settings, create=create)
 
 
 def _store(settings):
-    from .store import Store
+    from assistant.index.store import Store
 
     return Store(settings, model_name=settings.model)
 
 
 def cmd_ingest(args, settings) -> int:
     if args.rebuild:
-        from .ingest import reset_index
+        from assistant.index.ingest import reset_index
 
         reset_index(settings)
     assistant = _assistant(settings, create=True)
@@ -204,7 +204,7 @@ def _print_ingest(report) -> None:
 
 
 def cmd_remove(args, settings) -> int:
-    from .ingest import remove
+    from assistant.index.ingest import remove
 
     report = remove([str(p) for p in args.paths], settings=settings, store=_store(settings))
     if args.json:
@@ -220,8 +220,8 @@ def cmd_remove(args, settings) -> int:
 
 
 def cmd_ask(args, settings) -> int:
-    from .canonical import canonical
-    from .filters import parse_where
+    from assistant.core.canonical import canonical
+    from assistant.core.filters import parse_where
 
     where = parse_where(args.where, canonical=canonical)
     if not args.question and not args.file:
@@ -262,7 +262,7 @@ def _print_answer(answer) -> None:
 
 
 def cmd_sources(args, settings) -> int:
-    from .records import record_json
+    from assistant.index.rows import record_json
 
     records = _store(settings).records()
     if args.json:
@@ -275,7 +275,7 @@ def cmd_sources(args, settings) -> int:
 
 
 def cmd_timeline(args, settings) -> int:
-    from .timeline import timeline
+    from assistant.insights.timeline import timeline
 
     result = timeline(_store(settings).records(), args.council)
     print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.render())
@@ -283,9 +283,9 @@ def cmd_timeline(args, settings) -> int:
 
 
 def cmd_compare(args, settings) -> int:
-    from .canonical import canonical
-    from .compare import compare
-    from .filters import parse_where
+    from assistant.core.canonical import canonical
+    from assistant.core.filters import parse_where
+    from assistant.insights.compare import compare
 
     where = parse_where(args.where, canonical=canonical)
     result = compare(_assistant(settings), args.topic, by=args.by, where=where or None, k=args.k)
@@ -294,7 +294,8 @@ def cmd_compare(args, settings) -> int:
 
 
 def cmd_eval(args, settings) -> int:
-    from . import eval_report, evaluation
+    from assistant.evaluation import evaluate as evaluation
+    from assistant.evaluation import report as eval_report
 
     try:
         questions = evaluation.load_questions(args.questions)

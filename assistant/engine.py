@@ -7,22 +7,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import declines
-from .citations import Answer
-from .compose import compose, declined
-from .conversation import Turn, contextualise
-from .embedding import Embedder
-from .filters import Filter
-from .intent import JUDGEMENT, understand
-from .policy import AnswerPolicy
-from .records import DocumentRecord
-from .retrieval import Hit, Retriever
-from .settings import Settings
-from .shapes import Sources, answer_units
-from .store import Store
+from assistant.answering import declines
+from assistant.answering.compose import compose, declined
+from assistant.answering.conversation import Turn, contextualise
+from assistant.answering.index_view import IndexView
+from assistant.answering.intent import Shape, understand
+from assistant.answering.policy import AnswerPolicy
+from assistant.answering.retrieval import Hit, Retriever
+from assistant.answering.shapes import answer_units
+from assistant.core.answer import Answer
+from assistant.core.filters import Filter
+from assistant.core.record import DocumentRecord
+from assistant.index.store import Store
+from assistant.settings import Settings
+from assistant.vectors.embedder import Embedder
 
 if TYPE_CHECKING:  # ingest's modules (readers, metadata, the pipeline) load when ingesting
-    from .ingest import IngestReport, Progress, RemoveReport
+    from assistant.index.ingest import IngestReport, Progress, RemoveReport
 
 
 class Assistant:
@@ -56,14 +57,18 @@ class Assistant:
         """Answer `question` from the index with verbatim, cited sentences, or decline."""
         started = time.perf_counter()
         context = contextualise(question, history)
-        intent = understand(question, scope=context.scope)
+        intent = understand(question, scope=context.scope, query=context.query)
         hits = self.retriever.search(
-            context.query, k=k or self.policy.passages, where=where, scope=context.scope
+            intent.query,
+            k=k or self.policy.passages,
+            where=where,
+            scope=intent.scope,
+            topic=intent.query_topic,
         )
         answer = self._answer(intent, hits, where=where)
         answer.seconds = time.perf_counter() - started
         if self.settings.llm_url:  # the summary's modules load only when a model is set
-            from .summary import summarise
+            from assistant.summary.summarise import summarise
 
             answer.summary = summarise(answer, settings=self.settings)
         return answer
@@ -82,7 +87,7 @@ class Assistant:
             decline = declines.no_answer(intent)
         if decline is not None:
             return declined(question, decline, hits)
-        sources = Sources(
+        sources = IndexView(
             self.retriever,
             self.embedder.embed,
             self.embedder.embed_query,
@@ -99,9 +104,9 @@ class Assistant:
             return declined(question, declines.no_answer(intent), hits)
         return compose(question, chosen, notes=list(scoped.notes))
 
-    def _correct(self, intent, premise, hits, sources: Sources) -> Answer:
+    def _correct(self, intent, premise, hits, sources: IndexView) -> Answer:
         """A premise the reports contradict: decline, quoting what they do say."""
-        said = answer_units(replace(intent, shape=JUDGEMENT, grade=""), hits, sources)
+        said = answer_units(replace(intent, shape=Shape.JUDGEMENT, grade=""), hits, sources)
         quoted = compose(intent.question, said).citations if said else []
         return declined(intent.question, premise, hits, citations=quoted)
 
@@ -109,8 +114,8 @@ class Assistant:
         self, roots: list[Path], *, prune: bool = False, progress: Progress | None = None
     ) -> IngestReport:
         """Index files and folders; questions asked afterwards see the new documents at once."""
-        from . import metadata
-        from .ingest import ingest
+        from assistant.documents import describe as metadata
+        from assistant.index.ingest import ingest
 
         try:
             return ingest(
@@ -128,7 +133,7 @@ class Assistant:
     def remove(self, paths: list[str]) -> RemoveReport:
         """Remove documents from the index (never their files), as `assistant remove` does;
         questions asked afterwards no longer see them."""
-        from .ingest import remove
+        from assistant.index.ingest import remove
 
         try:
             return remove(paths, settings=self.settings, store=self.store)

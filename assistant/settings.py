@@ -30,7 +30,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     chroma_url: str | None = None  # None: embedded PersistentClient in index_dir
     collection: str = "passages"
-    passage_tokens: int = 200  # chosen by measurement: see README "Passage size"
+    passage_tokens: int = 200  # chosen by measurement: see docs/architecture.md, Passage size
     max_file_mb: float = 200.0
     embed_batch: int = 32
     threads: int = field(default_factory=lambda: os.cpu_count() or 2)
@@ -42,7 +42,8 @@ class Settings:
     llm_model: str = ""
     llm_key: str = field(default="", repr=False)  # a secret: never in logs or cache keys
     llm_timeout: float = 30.0
-    # ONNX graphs exported from the model, one folder per model-folder hash: see encoder_cache.py
+    # ONNX graphs exported from the model, one folder per model-folder hash
+    # (vectors/graph_cache.py)
     encoder_cache: Path = field(
         default_factory=lambda: Path("~/.cache/inspection-assistant/encoders").expanduser()
     )

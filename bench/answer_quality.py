@@ -1,5 +1,5 @@
 """Answer quality on the development questions, per split and question type, beside the dense and
-BM25 baselines, in one run: the tables in README "How answers are chosen".
+BM25 baselines, in one run: the tables in docs/answers.md.
 
     .venv/bin/python bench/answer_quality.py --index INDEX QUESTIONS.jsonl [QUESTIONS.jsonl ...]
 
@@ -16,13 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.process import offline_environment  # noqa: E402
+from assistant.offline import offline_environment  # noqa: E402
 
 offline_environment()
 
-from assistant import evaluation as ev  # noqa: E402
 from assistant.engine import Assistant  # noqa: E402
-from assistant.eval_report import cell, group_key, groups  # noqa: E402
+from assistant.evaluation import evaluate as ev  # noqa: E402
+from assistant.evaluation.report import cell, group_key, groups  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 SYSTEMS = ("assistant", "dense", "bm25")

@@ -45,7 +45,7 @@ VARIANTS = {
 
 
 # Variants of the exported graph for bulk encoding, measured side by side with the plain graph
-# here and not adopted (README "Encoders" has the figures): the fused
+# here and not adopted (docs/benchmark.md, Encoders, has the figures): the fused
 # graph was slower here, and int8 weights change the vectors.
 FUSED = "model-fused.onnx"
 INT8 = "model-int8.onnx"
@@ -79,8 +79,8 @@ def quantise(folder: Path, *, source: str = "model.onnx", target: str = INT8) ->
 
 def sample_passages(count: int) -> list[str]:
     """What ingest embeds for the first sample reports, in order, up to `count` passages."""
-    from assistant.documents import discover, read_document
-    from assistant.passages import passages_of
+    from assistant.documents.passages import passages_of
+    from assistant.documents.readers import discover, read_document
 
     found, _ = discover([ROOT / "corpus"])
     texts: list[str] = []
@@ -94,7 +94,7 @@ def sample_passages(count: int) -> list[str]:
 
 def phase_build(folder: Path) -> dict:
     """Export the bundled model twice (sdpa, eager); fuse and quantise the eager graph."""
-    from assistant.embedding import Embedder
+    from assistant.vectors.embedder import Embedder
 
     torch = Embedder(cache=folder / "cache").torch
     for attention in ("sdpa", "eager"):
@@ -106,8 +106,8 @@ def phase_build(folder: Path) -> dict:
 
 
 def phase_measure(folder: Path, variant: str, *, batch: int, threads: int) -> dict:
-    from assistant.embedding import Embedder
-    from assistant.onnx_encoder import OnnxEncoder
+    from assistant.vectors.embedder import Embedder
+    from assistant.vectors.onnx_encoder import OnnxEncoder
 
     texts = json.loads((folder / "texts.json").read_text())
     if VARIANTS[variant] is None:
@@ -163,11 +163,13 @@ def run_phase(phase: str, folder: Path, *args: str) -> dict:
 def eval_int8(index: Path, questions: list[Path], *, threads: int) -> dict:
     """Build an index whose passages and questions are all encoded with int8 weights, and
     score it as `assistant eval` does."""
-    from assistant import eval_report, evaluation, onnx_encoder
-    from assistant.embedding import Embedder
     from assistant.engine import Assistant
-    from assistant.process import offline_environment
+    from assistant.evaluation import evaluate as evaluation
+    from assistant.evaluation import report as eval_report
+    from assistant.offline import offline_environment
     from assistant.settings import Settings
+    from assistant.vectors import onnx_encoder
+    from assistant.vectors.embedder import Embedder
 
     offline_environment()
     folder = Path(tempfile.mkdtemp())

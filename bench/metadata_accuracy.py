@@ -26,8 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant import councils, judgements, metadata, report_dates  # noqa: E402
-from assistant.documents import FoundFile, read_document  # noqa: E402
+from assistant.core import councils, judgements  # noqa: E402
+from assistant.documents import describe as metadata  # noqa: E402
+from assistant.documents import report_dates  # noqa: E402
+from assistant.documents.readers import FoundFile, read_document  # noqa: E402
 
 _KINDS = {
     "sif": "full_inspection",

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.documents import FoundFile, read_document  # noqa: E402
-from assistant.page_images import PageImages  # noqa: E402
+from assistant.documents.readers import FoundFile, read_document  # noqa: E402
+from assistant.evidence.page_images import PageImages  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 CITED = [  # (file, page): pages that answers to the development questions cite
@@ -100,9 +100,9 @@ def placement(folders: list[Path], *, seed: int = 7) -> tuple[int, list[tuple]]:
     for on their page as a citation of them would be: how many are placed, and the misses."""
     import random
 
-    from assistant.documents import UnreadableDocument
-    from assistant.page_images import render_page
-    from assistant.quote_on_page import locate
+    from assistant.documents.readers import UnreadableDocument
+    from assistant.evidence.page_images import render_page
+    from assistant.evidence.quote_on_page import locate
 
     rng, tried, missed = random.Random(seed), 0, []
     for pdf in sorted(p for folder in folders for p in folder.rglob("*.pdf")):

@@ -15,10 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.documents import UnreadableDocument, discover, read_document
-from assistant.evaluation import file_key, load_questions, quote_coverage
-from assistant.keyword import KeywordIndex
-from assistant.passages import passages_of
+from assistant.documents.passages import passages_of
+from assistant.documents.readers import UnreadableDocument, discover, read_document
+from assistant.evaluation.evaluate import file_key, load_questions, quote_coverage
+from assistant.index.keyword import KeywordIndex
 
 
 def main() -> int:

@@ -200,7 +200,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.process import offline_environment
+    from assistant.offline import offline_environment
 
     offline_environment()
     args = parser().parse_args(argv)

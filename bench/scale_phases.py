@@ -63,9 +63,9 @@ def phase_limit(index: Path, sample: int) -> dict:
     one ingest uses (ONNX Runtime on the exported graph, or torch where that cannot be had)."""
     import random
 
-    from assistant.embedding import Embedder
+    from assistant.index.store import Store
     from assistant.settings import Settings
-    from assistant.store import Store
+    from assistant.vectors.embedder import Embedder
 
     settings = Settings.from_env({}, index_dir=index)
     texts = [
@@ -128,9 +128,9 @@ def phase_query(index: Path) -> dict:
 def phase_grow(source: Path, target: Path, scale: int) -> dict:
     """A `scale`-times store: every 1x passage and vector again under new document ids,
     written a page at a time (never all in memory), then the keyword index built."""
-    from assistant.keyword import ensure_keyword_index
+    from assistant.index.keyword import ensure_keyword_index
+    from assistant.index.store import Store
     from assistant.settings import Settings
-    from assistant.store import Store
 
     src_settings = Settings.from_env({}, index_dir=source)
     dst_settings = Settings.from_env({}, index_dir=target)
@@ -159,8 +159,8 @@ def phase_grow(source: Path, target: Path, scale: int) -> dict:
 def phase_subset(source: Path, target: Path, docs: int) -> dict:
     """A store of the first `docs` documents of `source`, their passages and vectors copied:
     the query latency at 100 and 300 reports without embedding them again."""
+    from assistant.index.store import Store
     from assistant.settings import Settings
-    from assistant.store import Store
 
     src_settings = Settings.from_env({}, index_dir=source)
     dst_settings = Settings.from_env({}, index_dir=target)
@@ -242,7 +242,7 @@ PHASES = {
 
 
 def main(argv: list[str]) -> int:
-    from assistant.process import offline_environment
+    from assistant.offline import offline_environment
 
     offline_environment()
     name, *rest = argv

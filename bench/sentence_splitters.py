@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.documents import FoundFile, discover, read_document  # noqa: E402
-from assistant.sentences import split_sentences  # noqa: E402
+from assistant.core.sentences import split_sentences  # noqa: E402
+from assistant.documents.readers import FoundFile, discover, read_document  # noqa: E402
 
 Splitter = Callable[[str], list[tuple[int, int]]]
 

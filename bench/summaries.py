@@ -23,14 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.process import offline_environment  # noqa: E402
+from assistant.offline import offline_environment  # noqa: E402
 
 offline_environment()
 
 from assistant.engine import Assistant  # noqa: E402
-from assistant.grounding import content_coverage, without_markers  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.summary import quotes_of  # noqa: E402
+from assistant.summary.grounding import content_coverage, without_markers  # noqa: E402
+from assistant.summary.summarise import quotes_of  # noqa: E402
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
 

@@ -1,27 +1,22 @@
 """Shared fixtures: the real model, real Chroma stores on disk, the real sample corpus.
 
 Network is forbidden for the whole session (a socket to anything but loopback fails the test),
-so a test that would download a model or phone home cannot pass by accident.
+so a test that would download a model or phone home cannot pass by accident. Only fixtures live
+here; what tests import (paths, the command line, servers, ...) is in `helpers/`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.paths import CORPUS
 
-from assistant.process import offline_environment
+from assistant.offline import offline_environment
 
 offline_environment()
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"  # present on developer machines and in CI, not in a bare clone
 
 
 _real_connect = socket.socket.connect
@@ -83,24 +78,3 @@ def small_settings(tmp_path):
     from assistant.settings import Settings
 
     return Settings.from_env({}, index_dir=tmp_path / "index")
-
-
-def copy_corpus(names: list[str], dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        shutil.copy(CORPUS / name, dest / name)
-    return dest
-
-
-def cli(
-    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 900
-) -> subprocess.CompletedProcess:
-    """`assistant ARGS...` in a fresh process, as a user runs it; `env` adds to this one's."""
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=cwd,
-        env=os.environ | (env or {}),
-    )

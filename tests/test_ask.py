@@ -2,29 +2,11 @@
 offsets, honest abstention, and batch questions from a file."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
-from conftest import CORPUS
-
-from assistant.documents import FoundFile, read_document
+from helpers.paths import CORPUS, page_text
+from helpers.processes import run_cli
 
 CITATION_KEYS = {"id", "source", "title", "page", "quote", "excerpt", "start", "end", "score"}
-
-
-def run_cli(*args, index: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args, "--index", str(index)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def page_text(source: str, page: int | None) -> str:
-    doc = read_document(FoundFile(CORPUS / source, source), max_bytes=10**9)
-    return next(p.text for p in doc.pages if p.number == page)
 
 
 def test_every_sample_document_is_indexed(corpus_assistant):
@@ -80,7 +62,7 @@ def test_questions_from_a_file_give_one_json_object_per_line(corpus_index, tmp_p
 
 
 def test_filtered_question_only_cites_inside_the_filter(corpus_assistant):
-    from assistant.filters import parse_where
+    from assistant.core.filters import parse_where
 
     where = parse_where(["source=ofsted-fv-kent-2024.pdf"])
     answer = corpus_assistant.ask("How well are homeless 16- and 17-year-olds helped?", where=where)

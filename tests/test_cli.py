@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-import hostile
-from conftest import cli
+from helpers import hostile
+from helpers.processes import cli
 
-from assistant.ingest import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
+from assistant.index.ingest import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
 
 def test_ingest_exit_codes_ok_unchanged_partial(tmp_path):

@@ -7,14 +7,14 @@ import json
 import re
 
 import pytest
-from conftest import ROOT
-from test_ask import page_text, run_cli
+from helpers.paths import ROOT, page_text
+from helpers.processes import run_cli
 
-from assistant.citations import Citation
-from assistant.filters import Condition, Filter, FilterError, parse_where
-from assistant.meta import DocumentMeta
+from assistant.core.answer import Citation
+from assistant.core.filters import Condition, Filter, FilterError, parse_where
+from assistant.core.meta import DocumentMeta
 
-llama = pytest.importorskip("assistant.llama")
+llama = pytest.importorskip("assistant.llama_index")
 from llama_index.core.tools import QueryEngineTool  # noqa: E402
 from llama_index.core.vector_stores.types import (  # noqa: E402
     FilterCondition,

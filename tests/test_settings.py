@@ -3,11 +3,14 @@ it; only `ingest` creates an index, every other command reports a missing one.""
 
 from __future__ import annotations
 
+import ast
 import os
 import re
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, cli
+from helpers.paths import ROOT
+from helpers.processes import cli
 
 from assistant.settings import VARIABLES, Settings, SettingsError
 
@@ -56,13 +59,55 @@ def test_every_variable_names_a_setting():
     assert len({v.name for v in VARIABLES}) == len(VARIABLES)
 
 
-def test_only_settings_and_process_set_up_read_the_environment():
-    readers = set()
+WRITES = {"setdefault", "update", "pop", "popitem", "clear", "__setitem__", "__delitem__"}
+
+
+def environment_use(path: Path) -> set[str]:
+    """How a module touches the process environment: "read", "write", or both (from its AST)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    uses = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "os":
+            touched = {a.name for a in node.names} & {"environ", "getenv", "putenv", "unsetenv"}
+            uses |= {"read", "write"} if touched else set()  # `from os import environ`: either
+        if not (isinstance(node, ast.Attribute) and ast.unparse(node.value) == "os"):
+            continue
+        parent = parents.get(node)
+        if node.attr in ("putenv", "unsetenv"):
+            uses.add("write")
+        elif node.attr == "getenv":
+            uses.add("read")
+        elif node.attr == "environ":
+            written = (
+                (isinstance(parent, ast.Attribute) and parent.attr in WRITES)
+                or (isinstance(parent, ast.Subscript) and not isinstance(parent.ctx, ast.Load))
+                or isinstance(node.ctx, ast.Store | ast.Del)
+            )
+            uses.add("write" if written else "read")
+    return uses
+
+
+def test_only_settings_reads_the_environment_and_only_offline_writes_it():
+    readers, writers = set(), set()
     for folder in ("assistant", "ui"):
         for path in (ROOT / folder).rglob("*.py"):
-            if "os.environ" in path.read_text(encoding="utf-8"):
-                readers.add(path.relative_to(ROOT).as_posix())
-    assert readers == {"assistant/settings.py", "assistant/process.py"}
+            uses = environment_use(path)
+            name = path.relative_to(ROOT).as_posix()
+            readers |= {name} if "read" in uses else set()
+            writers |= {name} if "write" in uses else set()
+    assert readers == {"assistant/settings.py"}, "settings are read once, by Settings.from_env"
+    assert writers == {"assistant/offline.py"}, "only offline_environment() sets variables"
+
+
+def test_the_environment_check_tells_reading_from_writing(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("import os\nx = os.environ.get('A')\n", encoding="utf-8")
+    assert environment_use(module) == {"read"}
+    module.write_text("import os\nos.environ['A'] = '1'\nos.environ.setdefault('B', '')\n")
+    assert environment_use(module) == {"write"}
+    module.write_text("import os\ndel os.environ['A']\nprint(os.getenv('B'))\n")
+    assert environment_use(module) == {"read", "write"}
 
 
 def test_a_bad_setting_ends_a_command_with_one_line_and_status_1(tmp_path):

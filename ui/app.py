@@ -19,17 +19,23 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only ui/ on sys.path; help
 
 import streamlit as st  # noqa: E402
 
-from assistant.process import offline_environment  # noqa: E402
+from assistant.offline import offline_environment  # noqa: E402
 
 offline_environment()
 
-from assistant.briefing import BriefingOptions, to_docx, to_markdown  # noqa: E402
-from assistant.citations import Answer  # noqa: E402
-from assistant.engine import Assistant, Turn  # noqa: E402
-from assistant.filters import Filter, FilterError  # noqa: E402
-from assistant.records import DocumentRecord  # noqa: E402
-from assistant.settings import Settings, SettingsError  # noqa: E402
-from assistant.store import IndexMissing, IndexUnavailable  # noqa: E402
+from assistant import (  # noqa: E402
+    Answer,
+    Assistant,
+    DocumentRecord,
+    Filter,
+    FilterError,
+    IndexMissing,
+    IndexUnavailable,
+    Settings,
+    SettingsError,
+    Turn,
+)
+from assistant.evidence.briefing import BriefingOptions, to_docx, to_markdown  # noqa: E402
 from ui import insights, render, summary  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
 from ui.source_views import DOCX_MIME, original_controls, page_clip  # noqa: E402

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.filters import Condition, Filter
-from assistant.records import DocumentRecord
+from assistant.core.filters import Condition, Filter
+from assistant.core.record import DocumentRecord
 
 CHOICE_FIELDS = ("council", "doc_type")  # offered as multi-selects when any document has them
 FIELD_LABELS = {"council": "Council", "doc_type": "Document type", "year": "Year"}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.compare import compare
-from assistant.filters import Filter
-from assistant.records import DocumentRecord
-from assistant.timeline import timeline
+from assistant.core.filters import Filter
+from assistant.core.record import DocumentRecord
+from assistant.insights.compare import compare
+from assistant.insights.timeline import timeline
 from ui.render import esc
 
 

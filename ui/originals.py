@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.documents import FoundFile, UnreadableDocument, read_document
+from assistant.documents.readers import FoundFile, UnreadableDocument, read_document
 
 
 def original_path(source: str, roots: tuple[Path, ...]) -> Path | None:

@@ -12,10 +12,10 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from assistant.citations import Answer, Citation
+from assistant.core.answer import Answer, Citation
 
 if TYPE_CHECKING:  # only its fields are read here; importing it loads PDFium
-    from assistant.page_images import PageView
+    from assistant.evidence.page_images import PageView
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.citations import Citation
-from assistant.page_images import (
+from assistant.core.answer import Citation
+from assistant.evidence.page_images import (
     PageImages,
     PageUnavailable,
     PageView,

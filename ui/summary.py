@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.citations import Answer
-from assistant.summary import Summary
+from assistant.core.answer import Answer, Summary
 from ui.render import esc, md_literal
 
 

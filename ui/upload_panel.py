@@ -8,11 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.documents import SUPPORTED
+from assistant.core.record import DocumentRecord
+from assistant.documents.readers import SUPPORTED
 from assistant.engine import Assistant
-from assistant.locks import IngestBusy
-from assistant.records import DocumentRecord
-from assistant.store import IndexUnavailable
+from assistant.index.chroma import IndexUnavailable
+from assistant.index.locks import IngestBusy
 from ui import render
 from ui.uploads import (
     UPLOAD_SUBDIR,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from assistant.documents import SUPPORTED
-from assistant.ingest import RemoveReport
+from assistant.documents.readers import SUPPORTED
+from assistant.index.ingest import RemoveReport
 
 UPLOAD_SUBDIR = "uploads"  # sources of uploaded files read "uploads/<name>"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")

@@ -1,0 +1,160 @@
+"""Honest declines: each a named, general rule, with the reason shown to the reader.
+
+- `council_not_indexed`: the question is about councils the index holds nothing on;
+- `no_matching_document`: the council is held, but no document of the kind or year named;
+- `name_not_indexed`: it names something no indexed passage mentions at all ("Mars");
+- `contradicted_premise`: it asks why a council got a grade its reports do not give; the
+  answer quotes what they do give;
+- `no_quantity`: it asks for a quantity of some kind, and no statement holds one;
+- `not_similar`: nothing indexed is close enough to it.
+
+A question naming a held and an unheld council ("Kent and Surrey") is answered for the held one,
+with a note saying the other is not indexed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from assistant.answering import quantities
+from assistant.answering.intent import QueryIntent, Scope, Shape, fitting
+from assistant.core.answer import Decline, DeclineRule
+from assistant.core.councils import named as named_councils
+from assistant.core.meta import kind_label, months_covered
+from assistant.core.text import MONTH_NAMES, MONTHS, STOP_WORDS, terms
+from assistant.index.catalogue import Catalogue
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The question narrowed to the councils the index holds, or the reason it cannot be."""
+
+    intent: QueryIntent
+    decline: Decline | None = None
+    notes: tuple[str, ...] = ()
+
+
+def check_scope(intent: QueryIntent, catalogue: Catalogue, keyword_index=None) -> Scoped:
+    """Councils the index does not hold, and kinds, years or months it holds nothing of."""
+    held = tuple(c for c in intent.councils if catalogue.holds(c))
+    missing = [c for c in intent.councils if not catalogue.holds(c)]
+    if missing and not held:
+        return Scoped(
+            intent,
+            Decline(
+                DeclineRule.COUNCIL_NOT_INDEXED, f"No indexed document is about {_and(missing)}."
+            ),
+        )
+    notes = ()
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        notes = (f"{_and(missing)} {verb} not in the index; this answer is for {_and(held)}.",)
+    narrowed = replace(intent, scope=Scope(held, intent.years))
+    named = intent.kinds or intent.years
+    records = [r for c in held for r in fitting(narrowed, catalogue, c)]
+    if held and named and not records:
+        return Scoped(narrowed, _no_document(narrowed, catalogue), notes)
+    if held and intent.months and not _any_from_months(intent, records, keyword_index):
+        return Scoped(narrowed, _no_document(narrowed, catalogue, months=True), notes)
+    return Scoped(narrowed, None, notes)
+
+
+def _any_from_months(intent: QueryIntent, records, keyword_index) -> bool:
+    """Whether a document is from a month the question names ("in February 2025"): its
+    inspection or publication fell in it, or it speaks of it (a passage names the month and
+    the year: "At 30 September 2017, 519 children..." in a report inspected that November)."""
+    wanted = set(intent.months)
+    titled = [r for r in records if _names_in_title(intent.topic, r.title)]
+    if titled:  # "the Corporate Parenting Panel in February": that panel's own papers' dates
+        return any(months_covered(r.meta) & wanted for r in titled)
+    if any(months_covered(r.meta) & wanted for r in records):
+        return True
+    if keyword_index is None or not keyword_index.ids:
+        return True  # nothing to look in: no reason to decline
+    doc_ids = {r.doc_id for r in records}
+    for year, month in wanted:
+        together = keyword_index.holding(MONTH_NAMES[month - 1]) & keyword_index.holding(str(year))
+        if doc_ids & keyword_index.documents_of(together):
+            return True
+    return False
+
+
+def _names_in_title(topic: str, title: str) -> bool:
+    """The question names the document by its title: two content words of the topic, side by
+    side, that its title holds side by side ("corporate parenting panel")."""
+    asked, titled = terms(topic), terms(title)
+    pairs = set(zip(titled, titled[1:], strict=False))
+    return any(pair in pairs for pair in zip(asked, asked[1:], strict=False))
+
+
+def _no_document(intent: QueryIntent, catalogue: Catalogue, *, months: bool = False) -> Decline:
+    kinds = " or ".join(sorted(kind_label(k) for k in intent.kinds)) or "document"
+    years = f" from {_and([str(y) for y in intent.years])}" if intent.years else ""
+    if months:
+        years = " from " + _and([f"{MONTH_NAMES[m - 1]} {y}" for y, m in intent.months])
+    held = "; ".join(
+        f"indexed for {c}: {catalogue.describe(c) or 'nothing dated'}" for c in intent.councils
+    )
+    message = f"No indexed {kinds} about {_and(list(intent.councils))}{years} ({held})."
+    return Decline(DeclineRule.NO_MATCHING_DOCUMENT, message)
+
+
+def unknown_names(intent: QueryIntent, keyword_index) -> Decline | None:
+    """Capitalised names in the question (not its first word, not a council, month or common
+    word) that no passage mentions: a question about "Mars" cannot be answered."""
+    question = intent.question.strip()
+    names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question)
+    # Councils are checked against the catalogue (`check_scope`), held or not.
+    council_words = set(
+        re.findall(r"\w+", " ".join(named_councils(question, trust_capitals=True)).lower())
+    )
+    unknown = [
+        n
+        for n in dict.fromkeys(names)
+        if n.lower() not in STOP_WORDS
+        and n.lower() not in MONTHS
+        and n.lower() not in council_words
+        and not keyword_index.knows(n)
+    ]
+    if not unknown or not keyword_index.ids:
+        return None
+    return Decline(DeclineRule.NAME_NOT_INDEXED, f"No indexed document mentions {_and(unknown)}.")
+
+
+def contradicted_premise(intent: QueryIntent, catalogue: Catalogue) -> Decline | None:
+    """ "Why was X judged inadequate?" when X's reports give no such grade."""
+    if intent.shape != Shape.REASON or not intent.grade or not intent.councils:
+        return None
+    reports = [r for c in intent.councils for r in fitting(intent, catalogue, c)]
+    given = {
+        r.meta.judgement(intent.area) if intent.area else r.meta.overall_judgement for r in reports
+    }
+    if not reports or intent.grade in given:
+        return None
+    actual = _and(sorted(g for g in given if g)) or "no such grade"
+    message = (
+        f"The indexed reports about {_and(list(intent.councils))} do not give the grade "
+        f"“{intent.grade}”; they give {actual}. What they say is quoted below."
+    )
+    return Decline(DeclineRule.CONTRADICTED_PREMISE, message)
+
+
+def no_answer(intent: QueryIntent) -> Decline:
+    """Nothing chosen: no quantity of the kind asked for, or nothing close enough."""
+    where = f" about {_and(list(intent.councils))}" if intent.councils else ""
+    if intent.quantity:
+        asked = quantities.NAMES.get(intent.quantity, "a number")
+        return Decline(
+            DeclineRule.NO_QUANTITY, f"No indexed document{where} gives {asked} for this."
+        )
+    return Decline(
+        DeclineRule.NOT_SIMILAR, f"Nothing in the indexed documents{where} is close enough to it."
+    )
+
+
+def _and(names: list[str]) -> str:
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,250 @@
+"""Answer shapes: which units answer a question of each shape, from which documents, in which
+groups.
+
+- a list ("what needs to improve?") or a judgement ("what was it judged?"): read off the
+  report's structure (`answering/structured.py`);
+- a change over time: one statement per report of the council, in date order;
+- a comparison: each named council's own best statements;
+- examples: several documents, one example each;
+- a reason: statements that give a cause rank higher; a quantity: only units holding one of the
+  kind asked for; anything else: the best statements anywhere.
+"""
+
+from __future__ import annotations
+
+from assistant.answering import quantities
+from assistant.answering.compose import Chosen
+from assistant.answering.index_view import IndexView
+from assistant.answering.intent import QueryIntent, Scope, Shape, Spread, admits, fitting
+from assistant.answering.policy import AnswerPolicy
+from assistant.answering.retrieval import Hit
+from assistant.answering.selection import (
+    CAUSAL,
+    DECIDED,
+    PRAISED,
+    Candidate,
+    candidates,
+    originals,
+    overlap,
+    score,
+    select,
+)
+from assistant.answering.structured import judged_documents, judgements, list_documents, lists
+from assistant.core.passage import UnitKind
+from assistant.core.record import DocumentRecord
+from assistant.index.catalogue import Catalogue
+
+_CUES = {Shape.REASON: CAUSAL, Shape.DECISION: DECIDED}
+
+
+def answer_units(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> Chosen:
+    """The units that answer `intent`, grouped for composing; empty when none does."""
+    if intent.spread == Spread.PER_COUNCIL and len(intent.councils) > 1:
+        groups = [fitting(intent, sources.catalogue, c) for c in intent.councils]
+        return _per_group(intent, [g for g in groups if g], sources, ordered=False)
+    if intent.spread == Spread.OVER_TIME and intent.councils:
+        reports = fitting(intent, sources.catalogue, intent.councils[0])
+        return _per_group(intent, [(r,) for r in reports], sources, ordered=True)
+    if intent.shape == Shape.LIST:
+        found = lists(
+            intent,
+            list_documents(intent, _meant_for_structure(intent, hits, sources), sources),
+            sources,
+        )
+        return Chosen(tuple(found), Shape.LIST)
+    if intent.shape == Shape.JUDGEMENT:
+        judged = judgements(
+            intent,
+            judged_documents(intent, _meant_for_structure(intent, hits, sources), sources),
+            sources,
+        )
+        return Chosen(tuple(judged), Shape.JUDGEMENT)
+    admitted = _meant(intent, hits, sources)
+    if intent.spread == Spread.ACROSS:
+        return _examples(intent, admitted, sources)
+    extra = []
+    if intent.shape == Shape.DECISION:
+        extra = _resolutions(admitted, sources, vector=sources.embed_query(intent.question))
+    scored = _scored(intent, admitted, sources, extra=extra)
+    # The cap per document makes room for other documents; with one, it has none to make.
+    alone = len({c.doc_id for c in scored}) == 1
+    cap = sources.policy.max_sentences if alone else None
+    chosen = _with_cue(
+        select(scored, policy=sources.policy, cap=cap), scored, intent, sources.policy
+    )
+    return Chosen((tuple(chosen),), intent.shape) if chosen else Chosen(())
+
+
+def _meant_for_structure(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> list[Hit]:
+    """A named council's lists and grade tables are found from the catalogue, not from hits:
+    only a question naming none needs the hits it means."""
+    return hits if intent.councils else _meant(intent, hits, sources)
+
+
+def _meant(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> list[Hit]:
+    """The hits from the documents the question means: those that fit what it names; the papers
+    of the day it names ("on 13 March"); the council's latest report ("at its most recent
+    inspection"), searched afresh; its reports rather than its papers, when it asks what
+    inspectors found and some hits are from them."""
+    admitted = [h for h in hits if admits(intent, h.passage.meta, h.passage.text)]
+    dated = _dated(intent, sources.catalogue)
+    if dated:
+        return _search(intent, sources, dated, k=sources.policy.passages)
+    if not intent.councils or not (intent.latest or intent.inspected):
+        return admitted
+    records = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
+    if intent.latest and records:
+        return _search(intent, sources, records, k=sources.policy.passages)
+    meant = {r.doc_id for r in records}
+    reports = [h for h in admitted if h.passage.doc_id in meant]
+    return reports or admitted
+
+
+# --- scoring units of retrieved passages -------------------------------------------------------
+
+
+def _with_cue(
+    chosen: list[Candidate], scored: list[Candidate], intent: QueryIntent, policy: AnswerPolicy
+) -> list[Candidate]:
+    """A "why" answer quotes a cause and a "what did the committee do" answer a resolution:
+    when the best statements hold none, the best unit that does is added."""
+    cue = _CUES.get(intent.shape)
+    if cue is None or not chosen or any(cue.search(c.text) for c in chosen):
+        return chosen
+    # One more than the limit, by design: the cause is what the question asked for.
+    giving = [
+        c
+        for c in scored
+        if cue.search(c.text)
+        and c.score >= policy.min_score
+        and all(overlap(c.text, k.text) < policy.duplicate_overlap for k in chosen)
+    ]
+    if not giving:
+        return chosen
+    # The unit saying most of it ("resolved, with a unanimous vote") before a passing mention.
+    best = max(
+        giving, key=lambda c: (len({m.group(0).lower() for m in cue.finditer(c.text)}), c.score)
+    )
+    return [*chosen, best]
+
+
+def _resolutions(hits: list[Hit], sources: IndexView, *, vector) -> list[Hit]:
+    """The passages of the best documents that record decisions ("RESOLVED that...", "agreed
+    unanimously", "voted against"): minutes say what was done in set words, which a question
+    about what a committee did seldom shares."""
+    policy = sources.policy
+    doc_ids = tuple(dict.fromkeys(h.passage.doc_id for h in hits))[: policy.decision_documents]
+    if not doc_ids:
+        return []
+    found = sources.keyword_index.search(
+        "resolved resolution unanimous unanimously voted agreed",
+        k=policy.resolutions,
+        where=sources.within(doc_ids),
+    )
+    seen = {h.passage.id for h in hits}
+    stored = sources.retriever.store.get([r.id for r in found if r.id not in seen], vector=vector)
+    return [Hit(s.passage, 0.0, s.score) for s in stored]
+
+
+def _dated(intent: QueryIntent, catalogue: Catalogue) -> tuple[DocumentRecord, ...]:
+    """Documents dated a day the question names, of the councils it names."""
+    if not intent.days:
+        return ()
+    days = {f"{month:02d}-{day:02d}" for month, day in intent.days}
+    return tuple(
+        r
+        for r in catalogue.records
+        if r.meta.published[5:10] in days
+        and (not intent.councils or r.meta.council in intent.councils)
+    )
+
+
+def _scored(
+    intent: QueryIntent,
+    hits: list[Hit],
+    sources: IndexView,
+    *,
+    shortlist: int | None = None,
+    extra: list[Hit] | None = None,
+    cue=None,
+) -> list[Candidate]:
+    """The units of the best hits (and of `extra` ones a shape found), scored."""
+    policy = sources.policy
+    shared = sources.keyword_index
+    cands = originals(
+        [
+            c
+            for c in candidates(hits[: policy.passages] + (extra or []))
+            if c.kind != UnitKind.SENTENCE or not shared.is_boilerplate(c.text)
+        ]
+    )
+    if intent.shape == Shape.QUANTITY:
+        cands = [c for c in cands if quantities.holds(intent.quantity, c.text)]
+    return score(
+        intent.question,
+        intent.topic,
+        cands,
+        embed=sources.embed,
+        policy=policy,
+        shortlist=shortlist,
+        cue=cue or _CUES.get(intent.shape),
+    )
+
+
+def _search(
+    intent: QueryIntent, sources: IndexView, records: tuple[DocumentRecord, ...], *, k: int
+) -> list[Hit]:
+    """The topic searched inside the given documents only."""
+    where = sources.within(r.doc_id for r in records)
+    return sources.retriever.search(intent.topic, k=k, where=where, scope=Scope())
+
+
+def _per_group(
+    intent: QueryIntent,
+    groups: list[tuple[DocumentRecord, ...]],
+    sources: IndexView,
+    *,
+    ordered: bool,
+) -> Chosen:
+    """Each group (a council's documents, or one report) answered on its own; groups with
+    nothing close enough are left out. `ordered`: keep the groups' order (dates), and of many
+    reports the latest."""
+    policy = sources.policy
+    answered: list[list[tuple[Candidate, ...]]] = []  # per group searched
+    # Over time the latest reports are wanted: search back from the newest until enough answer.
+    for records in list(reversed(groups)) if ordered else groups[: policy.max_groups]:
+        if sum(map(len, answered)) >= policy.max_groups:
+            break
+        answered.append(_group_answer(intent, records, sources))
+    # back in date order (keeping the latest), or in the order named
+    flat = [g for found in (reversed(answered) if ordered else answered) for g in found]
+    picked = flat[-policy.max_groups :] if ordered else flat[: policy.max_groups]
+    best = max((c.score for group in picked for c in group), default=0.0)
+    floor = best - policy.group_margin * policy.margin
+    kept = tuple(g for g in picked if max(c.score for c in g) >= floor)
+    return Chosen(kept, intent.shape if intent.shape != Shape.FACT else intent.spread)
+
+
+def _group_answer(
+    intent: QueryIntent, records: tuple[DocumentRecord, ...], sources: IndexView
+) -> list[tuple[Candidate, ...]]:
+    """What one group's documents give: their lists, their judgements, or their best units."""
+    if intent.shape == Shape.LIST:
+        return list(lists(intent, records, sources))
+    if intent.shape == Shape.JUDGEMENT:
+        return list(judgements(intent, records, sources))
+    policy = sources.policy
+    hits = _search(intent, sources, records, k=policy.group_passages)
+    scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
+    chosen = select(scored, policy=policy, cap=policy.per_group, limit=policy.per_group)
+    return [tuple(chosen)] if chosen else []
+
+
+def _examples(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> Chosen:
+    """Several documents, one example each, best first. Across the country, a good example is
+    one the inspectors praised ("exemplary", "excellent"); inside one council's reports (the
+    ANYWHERE shape), the example asked about is the one on its topic."""
+    policy = sources.policy
+    scored = _scored(intent, hits, sources, shortlist=2 * policy.shortlist, cue=PRAISED)
+    chosen = select(scored, policy=policy, cap=1, limit=policy.max_groups)
+    return Chosen(tuple((c,) for c in chosen), Shape.EXAMPLES) if chosen else Chosen(())

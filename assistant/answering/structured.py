@@ -1,0 +1,164 @@
+"""Answers read off a report's structure: the items of the list whose heading best matches the
+question, and the report's own judgement statements (grade-table rows, graded headings, headline
+verdicts, area SEND outcomes) for the area asked about.
+
+The list and the grade table are where a report says what must improve and how it was judged,
+in its own words: such a question is answered with them whole, not with sentences that happen
+to score well.
+"""
+
+from __future__ import annotations
+
+from assistant.answering.index_view import IndexView
+from assistant.answering.intent import QueryIntent, area_of, fitting
+from assistant.answering.retrieval import Hit
+from assistant.answering.selection import Candidate, candidate, overlap
+from assistant.core.filters import Condition
+from assistant.core.judgements import is_overall_statement
+from assistant.core.passage import UnitKind
+from assistant.core.record import DocumentRecord
+from assistant.index.store import StoredHit
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def list_documents(
+    intent: QueryIntent, hits: list[Hit], sources: IndexView
+) -> tuple[DocumentRecord, ...]:
+    """The reports whose lists are wanted: the named council's latest (or, when the question
+    names years, each of its documents from them, oldest first), else the documents of the two
+    best hits."""
+    if intent.councils:
+        records = fitting(intent, sources.catalogue, intent.councils[0])
+        return records if intent.years else records[-1:]
+    return sources.best_documents(hits)
+
+
+def lists(
+    intent: QueryIntent, records: tuple[DocumentRecord, ...], sources: IndexView
+) -> list[tuple[Candidate, ...]]:
+    """Per report, the items under its list heading that best matches the question."""
+    if not records:
+        return []
+    vector = sources.embed_query(intent.topic)
+    # The words that asked for a list say which list: "needing to get better" is the list
+    # headed "What needs to improve?", not the one headed with the visit's focus.
+    cue = sources.embed_query(intent.cue) if intent.cue else vector
+    found = _find(sources, records, "items", vector)
+    weight = sources.policy.heading_weight
+    out = []
+    for doc_id in dict.fromkeys(r.doc_id for r in records):
+        sections = _sections([h for h in found if h.passage.doc_id == doc_id])
+        if not sections:
+            continue
+        headings = list(sections)
+        heading_vectors = sources.embed([h[-1] if h else "" for h in headings])
+        best = max(
+            range(len(headings)),
+            key=lambda i: (
+                weight * float(heading_vectors[i] @ cue)
+                + (1 - weight) * max(s.score for s in sections[headings[i]])
+            ),
+        )
+        items = _units_of_kind(sections[headings[best]], UnitKind.ITEM)[: sources.policy.max_items]
+        out.append(tuple(items))
+    return [g for g in out if g]
+
+
+def _sections(found: list[StoredHit]) -> dict[tuple[str, ...], list[StoredHit]]:
+    sections: dict[tuple[str, ...], list[StoredHit]] = {}
+    for hit in sorted(found, key=_in_order):
+        sections.setdefault(hit.passage.section, []).append(hit)
+    return sections
+
+
+def _in_order(hit: StoredHit) -> tuple[int, int]:
+    """Where a passage stands in its document: page, then offset."""
+    return (hit.passage.page or 0, hit.passage.start)
+
+
+def _units_of_kind(found: list[StoredHit], kind: str) -> list[Candidate]:
+    """The units of one kind in the passages found, in document order, each a candidate."""
+    return [
+        candidate(Hit(h.passage, h.score, h.score), u, h.passage.unit_text(u), score=1.0)
+        for h in sorted(found, key=_in_order)
+        for u in h.passage.units
+        if u.kind == kind
+    ]
+
+
+# --- judgements ---------------------------------------------------------------------------------
+
+
+def judged_documents(
+    intent: QueryIntent, hits: list[Hit], sources: IndexView
+) -> tuple[DocumentRecord, ...]:
+    """The reports whose judgements are wanted: the named council's (the latest, or those of
+    the years named); with no council, those given the grade named (latest per council), or
+    the documents of the best hits."""
+    catalogue = sources.catalogue
+    if intent.councils:
+        records = [r for r in fitting(intent, catalogue, intent.councils[0]) if _graded(r)]
+        return tuple(records) if intent.years else tuple(records[-1:])
+    if intent.grade:
+        latest: dict[str, DocumentRecord] = {}
+        for record in catalogue.records:
+            if _graded(record) and _given(record, intent):
+                latest[record.meta.council] = max(
+                    (latest.get(record.meta.council, record), record),
+                    key=lambda r: r.meta.published,
+                )
+        ordered = sorted(latest.values(), key=lambda r: r.meta.published, reverse=True)
+        return tuple(ordered[: sources.policy.max_groups])
+    return sources.best_documents(hits, _graded)
+
+
+def _graded(record: DocumentRecord) -> bool:
+    meta = record.meta
+    return bool(meta.overall_judgement or meta.judgements or meta.doc_type == "area_send")
+
+
+def _given(record: DocumentRecord, intent: QueryIntent) -> bool:
+    meta = record.meta
+    grade = meta.judgement(intent.area) if intent.area else meta.overall_judgement
+    return grade == intent.grade
+
+
+def judgements(
+    intent: QueryIntent, records: tuple[DocumentRecord, ...], sources: IndexView
+) -> list[tuple[Candidate, ...]]:
+    """Per report, its judgement statements: those about the area asked about and the overall
+    verdict, else all of them."""
+    if not records:
+        return []
+    found = _find(sources, records, "judgements", sources.embed_query(intent.topic))
+    out = []
+    for record in records:
+        units = _units_of_kind(
+            [h for h in found if h.passage.doc_id == record.doc_id], UnitKind.JUDGEMENT
+        )
+        if intent.area:
+            wanted = [
+                c for c in units if area_of(c.text) == intent.area or is_overall_statement(c.text)
+            ]
+            units = wanted or units
+        units = _distinct(units, sources.policy.duplicate_overlap)
+        if units:
+            out.append(tuple(units[: sources.policy.max_sentences]))
+    return out
+
+
+def _distinct(units: list[Candidate], limit: float) -> list[Candidate]:
+    """A grade table's row and the graded heading that repeats it are one statement."""
+    kept: list[Candidate] = []
+    for unit in units:
+        if not any(overlap(unit.text, k.text) >= limit for k in kept):
+            kept.append(unit)
+    return kept
+
+
+def _find(
+    sources: IndexView, records: tuple[DocumentRecord, ...], counted: str, vector
+) -> list[StoredHit]:
+    where = sources.within((r.doc_id for r in records), Condition(counted, "$gt", 0))
+    return sources.retriever.store.find(where.chroma(), vector=vector)

@@ -1,0 +1,234 @@
+"""Each answer shape and each decline rule, on the real model over a real Chroma index of the
+sample PDFs (the session's `corpus_assistant`): what is quoted, from which documents, in what
+order, and the reason given when the assistant declines."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant import cli
+from assistant.answering.conversation import Turn
+from assistant.answering.quantities import holds
+from assistant.core.answer import DeclineRule
+from assistant.core.text import one_line
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_list_question_quotes_the_items_under_the_matching_heading(corpus_assistant):
+    answer = corpus_assistant.ask("What needs to improve in Liverpool's children's services?")
+    assert answer.answered and answer.shape == "list"
+    assert {c.unit for c in answer.citations} == {"item"}
+    assert {c.section for c in answer.citations} == {("What needs to improve?",)}
+    assert len(answer.citations) >= 9
+    assert answer.citations[0].quote.startswith("Caseloads and regular reflective supervision")
+    lines = answer.answer.splitlines()
+    assert lines[0] == "Liverpool — ILACS inspection, 2023 — What needs to improve?"
+    assert all(re.fullmatch(r"- .+ \[\d+\]", line) for line in lines[1:])
+
+
+def test_the_words_that_ask_for_a_list_choose_which_list(corpus_assistant):
+    # The letter's first list is the visit's focus; the one asked for is what must improve.
+    answer = corpus_assistant.ask(
+        "What did Birmingham's September 2024 focused visit on children in care say still"
+        " needs to improve?"
+    )
+    assert [c.source for c in answer.citations] == ["ofsted-fv-birmingham-2024.pdf"] * 2
+    assert answer.citations[0].quote.startswith("The strategic and managerial oversight")
+
+
+def test_a_judgement_question_quotes_the_grade_table(corpus_assistant):
+    answer = corpus_assistant.ask("What grades did Kent get at its 2022 inspection?")
+    assert answer.shape == "judgement"
+    assert {c.source for c in answer.citations} == {"ofsted-ilacs-kent-2022.pdf"}
+    quotes = [one_line(c.quote) for c in answer.citations]
+    assert "Overall effectiveness Outstanding" in quotes
+    assert all(c.unit == "judgement" for c in answer.citations)
+
+
+def test_judgements_across_councils_come_from_the_grades_ingest_read(corpus_assistant):
+    answer = corpus_assistant.ask("Which councils were judged inadequate for care leavers?")
+    graded = {
+        r.meta.council
+        for r in corpus_assistant.sources()
+        if r.meta.judgement("care_leavers") == "Inadequate"
+    }
+    cited = {c.meta.council for c in answer.citations}
+    assert cited and cited <= graded
+    for c in answer.citations:
+        assert "inadequate" in c.quote.lower()
+
+
+def test_a_change_over_time_cites_each_report_in_date_order(corpus_assistant):
+    answer = corpus_assistant.ask(
+        "How did Kent's response to homeless 16- and 17-year-olds change between the 2022"
+        " inspection and the 2024 focused visit?"
+    )
+    sources = list(dict.fromkeys(c.source for c in answer.citations))
+    assert sources == ["ofsted-ilacs-kent-2022.pdf", "ofsted-fv-kent-2024.pdf"]
+    assert all("homeless" in c.quote for c in answer.citations[:1])
+
+
+def test_a_comparison_answers_for_each_council(corpus_assistant):
+    answer = corpus_assistant.ask("Compare support for care leavers in Devon and Hampshire.")
+    councils = [c.meta.council for c in answer.citations]
+    assert set(councils) == {"Devon", "Hampshire"}
+    assert councils == sorted(councils, key=["Devon", "Hampshire"].index), "one council at a time"
+
+
+def test_examples_come_from_several_documents_one_each(corpus_assistant):
+    answer = corpus_assistant.ask("Give me examples of good management oversight.")
+    assert answer.shape == "examples"
+    documents = [c.doc_id for c in answer.citations]
+    assert len(documents) >= 3 and len(set(documents)) == len(documents)
+
+
+def test_a_why_question_quotes_a_cause(corpus_assistant):
+    answer = corpus_assistant.ask(
+        "Why weren't Liverpool's personal advisers seeing care leavers face to face enough?"
+    )
+    assert answer.shape == "reason"
+    assert any(re.search(r"\b(due to|because|this means|as a result)\b", c.quote, re.I)
+               for c in answer.citations)  # fmt: skip
+
+
+def test_a_quantity_question_quotes_only_sentences_holding_one_of_that_kind(corpus_assistant):
+    answer = corpus_assistant.ask(
+        "What hours is Norfolk's children's advice and duty service open?"
+    )
+    assert answer.shape == "quantity"
+    assert "8 am to 8 pm" in answer.citations[0].quote
+    assert all(holds("time", c.quote) for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "rule", "says"),
+    [
+        (
+            "What overall grade did Ofsted give Cornwall Council's children's services?",
+            DeclineRule.COUNCIL_NOT_INDEXED,
+            "No indexed document is about Cornwall.",
+        ),
+        (
+            "What did Ofsted's 2021 focused visit to Havering find?",
+            DeclineRule.NO_MATCHING_DOCUMENT,
+            "No indexed focused visit about Havering from 2021",
+        ),
+        (
+            "What did the Mars colony inspection find about care leavers?",
+            DeclineRule.NAME_NOT_INDEXED,
+            "No indexed document mentions Mars.",
+        ),
+        (
+            "What percentage of Devon's social workers were agency staff?",
+            DeclineRule.NO_QUANTITY,
+            "gives a percentage or share",
+        ),
+        (
+            "Why was Kent judged inadequate in 2022?",
+            DeclineRule.CONTRADICTED_PREMISE,
+            "do not give the grade “Inadequate”; they give Outstanding",
+        ),
+        (
+            "What did Ofsted find in Kent in March 2022?",  # inspected in May, published in July
+            DeclineRule.NO_MATCHING_DOCUMENT,
+            "No indexed document about Kent from March 2022",
+        ),
+        (
+            "What is the weather like in the summer?",
+            DeclineRule.NOT_SIMILAR,
+            "Nothing in the indexed documents is close enough to it.",
+        ),
+    ],
+    ids=lambda value: str(value) if isinstance(value, DeclineRule) else None,
+)
+def test_each_decline_names_its_rule_and_reason(corpus_assistant, question, rule, says):
+    answer = corpus_assistant.ask(question)
+    assert answer.answered is False and answer.declined.rule == rule
+    assert says in answer.declined.message and says in answer.answer
+    assert answer.related, "the closest passages are still offered"
+
+
+def test_a_contradicted_premise_quotes_what_the_reports_say(corpus_assistant):
+    answer = corpus_assistant.ask("Why was Kent judged inadequate in 2022?")
+    assert [c.source for c in answer.citations][:1] == ["ofsted-ilacs-kent-2022.pdf"]
+    assert "Overall effectiveness Outstanding" in [one_line(c.quote) for c in answer.citations]
+
+
+def test_a_council_not_indexed_beside_one_that_is_gets_an_answer_and_a_note(corpus_assistant):
+    answer = corpus_assistant.ask("What did inspectors say about caseloads in Kent and Surrey?")
+    assert answer.answered and {c.meta.council for c in answer.citations} == {"Kent"}
+    assert answer.notes == ["Surrey is not in the index; this answer is for Kent."]
+
+
+def test_the_reason_is_in_the_json_and_the_text_output(corpus_index, capsys):
+    question = "What overall grade did Ofsted give Cornwall Council's children's services?"
+    assert cli.main(["ask", question, "--index", str(corpus_index.index_dir), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["declined"] == {
+        "rule": DeclineRule.COUNCIL_NOT_INDEXED,
+        "message": "No indexed document is about Cornwall.",
+    }
+    assert cli.main(["ask", question, "--index", str(corpus_index.index_dir)]) == 0
+    assert "No indexed document is about Cornwall." in capsys.readouterr().out
+
+
+def test_a_follow_up_keeps_the_council_and_the_shape_of_its_own_question(corpus_assistant):
+    history = [Turn("What did inspectors say about Kent's services for care leavers?")]
+    answer = corpus_assistant.ask("And what needs to improve?", history=history)
+    assert answer.shape == "list"
+    assert {c.meta.council for c in answer.citations} == {"Kent"}
+
+
+MINUTES = """Corporate Parenting Panel minutes, 4 February 2025
+
+The Panel received the annual report of the virtual school head teacher on the education of
+children in care, and discussed attendance and exclusions at length with officers.
+
+Members asked about the number of care leavers in education, employment or training, and the
+officers explained the support that personal advisers give to young people after they leave care.
+
+RESOLVED that the report be noted and that a further update be brought to the Panel in July.
+
+Mr Smith asked for it to be recorded that he voted against the proposal to close the drop-in hub.
+"""
+
+
+def test_a_decision_question_quotes_the_resolution(tmp_path):
+    from assistant.engine import Assistant
+    from assistant.settings import Settings
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "panel-2025-02-04.txt").write_text(MINUTES, encoding="utf-8")
+    assistant = Assistant(Settings.from_env({}, index_dir=tmp_path / "index"))
+    assert assistant.ingest([folder]).files_indexed == 1
+    answer = assistant.ask("What did the Corporate Parenting Panel decide about the report?")
+    assert answer.shape == "decision"
+    assert any("RESOLVED that the report be noted" in c.quote for c in answer.citations)
+    voted = assistant.ask("Did anyone vote against at the Corporate Parenting Panel?")
+    assert any("voted against" in c.quote for c in voted.citations)
+
+
+def test_the_resolutions_a_decision_question_adds_keep_to_the_users_filter(tmp_path):
+    """Resolutions are searched for beside the hits; `--where` must bind that search too."""
+    from helpers import hostile
+
+    from assistant.core.filters import parse_where
+    from assistant.engine import Assistant
+    from assistant.settings import Settings
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    discussion, resolution = MINUTES.split("RESOLVED")
+    hostile.text_pdf(folder / "panel-2025-02-04.pdf", [discussion, "RESOLVED" + resolution])
+    assistant = Assistant(Settings.from_env({}, index_dir=tmp_path / "index"))
+    assert assistant.ingest([folder]).files_indexed == 1
+    question = "What did the Corporate Parenting Panel decide about the report?"
+    unfiltered = assistant.ask(question)
+    assert any(c.page == 2 for c in unfiltered.citations)  # the resolution is found unfiltered
+    answer = assistant.ask(question, where=parse_where(["page=1"]))
+    assert answer.citations and {c.page for c in answer.citations} == {1}

@@ -92,7 +92,12 @@ def _compare(sub):
 
 def _eval(sub):
     p = sub.add_parser("eval", help="score answers against a JSON-lines question set")
-    p.add_argument("questions", type=Path, help="JSON lines: id, question, answerable, quotes...")
+    p.add_argument(
+        "questions",
+        type=Path,
+        nargs="+",
+        help="JSON lines: id, question, answerable, quotes... (paraphrases with their originals)",
+    )
     p.add_argument("-k", type=int, help="passages to retrieve (default: as ask)")
     p.add_argument(
         "--baseline",
@@ -298,7 +303,7 @@ def cmd_eval(args, settings) -> int:
     from assistant.evaluation import report as eval_report
 
     try:
-        questions = evaluation.load_questions(args.questions)
+        questions = [q for path in args.questions for q in evaluation.load_questions(path)]
     except (OSError, ValueError) as exc:
         print(f"assistant eval: {exc}", file=sys.stderr)
         return EXIT_USAGE

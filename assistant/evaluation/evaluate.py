@@ -44,6 +44,12 @@ class Question:
     quotes: tuple[GoldQuote, ...] = ()
     type: str = ""  # the kind of question (lists, reasons, numbers...), when the file says
     split: str = ""  # "tune" or "check", when the file says
+    paraphrase_of: str = ""  # the id of the question this one rewords
+
+    @property
+    def group(self) -> str:
+        """A question and its paraphrases share a group: the original's id."""
+        return self.paraphrase_of or self.id
 
     @property
     def any_listed_file_will_do(self) -> bool:
@@ -59,7 +65,8 @@ class Outcome:
     answerable: bool
     answered: bool
     document_hit: bool | None
-    quote_hit: bool | None
+    quote_hit: bool | None  # gold quotes covered by a citation's quote plus its excerpt
+    quote_only_hit: bool | None  # ... by a citation's quoted words alone: what is read out
     abstention_ok: bool
     rank: int | None  # 1-based position of the first citation from a gold file
     seconds: float
@@ -68,10 +75,17 @@ class Outcome:
     type: str = ""
     split: str = ""
     declined: str = ""  # the decline rule given, when the system declined
+    group: str = ""  # the original question's id, shared by its paraphrases
+    paraphrase: bool = False
 
     @property
     def failed(self) -> bool:
         return not self.abstention_ok or self.document_hit is False or self.quote_hit is False
+
+    @property
+    def succeeded(self) -> bool:
+        """A quote hit for an answerable question, a decline for an unanswerable one."""
+        return bool(self.quote_hit) if self.answerable else not self.answered
 
 
 @dataclass(frozen=True)
@@ -81,11 +95,18 @@ class Figures:
     unanswerable: int
     document_hit: float
     quote_hit: float
+    quote_only_hit: float
     answered_answerable: int
     abstained_unanswerable: int
     mrr: float
     p50_seconds: float
     p95_seconds: float
+    groups: int = 0  # question groups with at least one paraphrase
+    consistent_groups: int = 0  # ... whose members all succeed (the question in any wording)
+
+    @property
+    def consistency(self) -> float | None:
+        return self.consistent_groups / self.groups if self.groups else None
 
 
 @dataclass
@@ -129,6 +150,7 @@ def _question(data: dict) -> Question:
         quotes=quotes,
         type=str(data.get("type") or ""),
         split=str(data.get("split") or ""),
+        paraphrase_of=str(data.get("paraphrase_of") or ""),
     )
 
 
@@ -176,12 +198,13 @@ def first_gold_rank(files, citations: list[Citation]) -> int | None:
     return next((i for i, c in enumerate(citations, 1) if file_key(c.source) in gold), None)
 
 
-def best_coverage(quote: GoldQuote, citations: list[Citation]) -> float:
-    """The best coverage of `quote` by one citation from its own file (quote plus excerpt)."""
+def best_coverage(quote: GoldQuote, citations: list[Citation], *, quoted: bool = False) -> float:
+    """The best coverage of `quote` by one citation from its own file: its quote plus excerpt,
+    or (`quoted`) the quoted words alone."""
     key = file_key(quote.file)
     return max(
         (
-            quote_coverage(quote.text, f"{c.quote}\n{c.excerpt}")
+            quote_coverage(quote.text, c.quote if quoted else f"{c.quote}\n{c.excerpt}")
             for c in citations
             if file_key(c.source) == key
         ),
@@ -189,9 +212,16 @@ def best_coverage(quote: GoldQuote, citations: list[Citation]) -> float:
     )
 
 
-def quote_hit(quotes, citations: list[Citation], *, threshold: float = QUOTE_COVERAGE) -> bool:
-    """True when every gold quote is covered by one citation from its file."""
-    return all(best_coverage(q, citations) >= threshold for q in quotes)
+def quote_hit(
+    quotes,
+    citations: list[Citation],
+    *,
+    threshold: float = QUOTE_COVERAGE,
+    quoted: bool = False,
+) -> bool:
+    """True when every gold quote is covered by one citation from its file (`quoted`: by the
+    citation's quoted words alone)."""
+    return all(best_coverage(q, citations, quoted=quoted) >= threshold for q in quotes)
 
 
 def score(question: Question, answer: Answer, *, seconds: float) -> Outcome:
@@ -207,18 +237,25 @@ def score(question: Question, answer: Answer, *, seconds: float) -> Outcome:
         "type": question.type,
         "split": question.split,
         "declined": answer.declined.rule if answer.declined else "",
+        "group": question.group,
+        "paraphrase": bool(question.paraphrase_of),
     }
     if not question.answerable:
         why = "" if common["abstention_ok"] else "answered an unanswerable question"
-        return Outcome(document_hit=None, quote_hit=None, rank=None, why=why, **common)
+        return Outcome(
+            document_hit=None, quote_hit=None, quote_only_hit=None, rank=None, why=why, **common
+        )
     doc = document_hit(question.files, answer.citations)
     if question.any_listed_file_will_do:
-        quote = doc
+        quote = quoted = doc
     else:
         quote = quote_hit(question.quotes, answer.citations)
+        quoted = quote_hit(question.quotes, answer.citations, quoted=True)
     rank = first_gold_rank(question.files, answer.citations)
     why = _why(question, answer, doc=doc, quote=quote)
-    return Outcome(document_hit=doc, quote_hit=quote, rank=rank, why=why, **common)
+    return Outcome(
+        document_hit=doc, quote_hit=quote, quote_only_hit=quoted, rank=rank, why=why, **common
+    )
 
 
 def _why(question: Question, answer: Answer, *, doc: bool, quote: bool) -> str:
@@ -249,18 +286,30 @@ def summarise(outcomes: list[Outcome]) -> Figures:
     answerable = [o for o in outcomes if o.answerable]
     unanswerable = [o for o in outcomes if not o.answerable]
     seconds = [o.seconds for o in outcomes]
+    groups = paraphrase_groups(outcomes)
     return Figures(
         questions=len(outcomes),
         answerable=len(answerable),
         unanswerable=len(unanswerable),
         document_hit=_share(o.document_hit for o in answerable),
         quote_hit=_share(o.quote_hit for o in answerable),
+        quote_only_hit=_share(o.quote_only_hit for o in answerable),
         answered_answerable=sum(o.answered for o in answerable),
         abstained_unanswerable=sum(not o.answered for o in unanswerable),
         mrr=_share(1.0 / o.rank if o.rank else 0.0 for o in answerable),
         p50_seconds=percentile(seconds, 50),
         p95_seconds=percentile(seconds, 95),
+        groups=len(groups),
+        consistent_groups=sum(all(o.succeeded for o in g) for g in groups),
     )
+
+
+def paraphrase_groups(outcomes: list[Outcome]) -> list[list[Outcome]]:
+    """The outcomes of each question asked in more than one wording, grouped."""
+    by_group: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        by_group.setdefault(o.group or o.id, []).append(o)
+    return [g for g in by_group.values() if len(g) > 1]
 
 
 def _share(values) -> float:

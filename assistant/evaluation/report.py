@@ -1,8 +1,10 @@
-"""How `assistant eval` shows its figures: systems side by side, overall and per split (`tune`,
-`check`), then quote hit per question type and split, then one line per failed question.
+"""How `assistant eval` shows its figures: systems side by side, overall and per column (each
+split, `tune` and `check`, of the questions as written and of their paraphrases), then quote hit
+per question type and column, then one line per failed question.
 
-A figure on `tune` means little without `check` beside it: a change that lifts one and lowers
-the other was fitted to those questions.
+A figure on `tune` means little without `check` beside it, and a figure on questions as written
+means little without their paraphrases beside it: a change that lifts one and not the other was
+fitted to those questions, or to their wording.
 """
 
 from __future__ import annotations
@@ -12,13 +14,27 @@ from dataclasses import asdict
 from assistant.evaluation.evaluate import Figures, Outcome, SystemReport, file_key, summarise
 
 ALL = "all"
+PARAPHRASES = "paraphrases"
+WRITTEN = "written"
+_ORDER = {WRITTEN: 0, "": 0, "tune": 1, "check": 2}
+
+
+def column(outcome: Outcome) -> str:
+    """The column an outcome is reported in: its split among the questions as written ("check",
+    or "written" for a file without splits), or among their paraphrases ("paraphrases:check")."""
+    if not outcome.paraphrase:
+        return outcome.split or WRITTEN
+    return f"{PARAPHRASES}:{outcome.split}" if outcome.split else PARAPHRASES
 
 
 def groups(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
-    """Outcomes overall, per split and per type (and type within split): name -> outcomes."""
+    """Outcomes overall, per column and per type (and type within column): name -> outcomes.
+    "questions=SPLIT" holds every wording of a split's questions (paraphrase consistency)."""
     out: dict[str, list[Outcome]] = {ALL: list(outcomes)}
     for o in outcomes:
-        keys = {group_key(split=o.split), group_key(kind=o.type), group_key(o.type, o.split)}
+        col = column(o)
+        keys = {group_key(split=col), group_key(kind=o.type), group_key(o.type, col)}
+        keys.add(f"questions={o.split or ALL}")  # every wording of the split's questions
         for key in keys - {ALL}:
             out.setdefault(key, []).append(o)
     return out
@@ -32,24 +48,34 @@ def group_key(kind: str = "", split: str = "") -> str:
 
 
 def cell(summary: Figures) -> str:
-    """Quote hit for answerable questions; declined share for unanswerable ones."""
+    """Quote hit (and quote-only hit) for answerable questions; declined for unanswerable ones."""
     if summary.answerable:
-        return f"{summary.quote_hit:.2f}"
+        return f"{summary.quote_hit:.2f} ({summary.quote_only_hit:.2f})"
     if summary.unanswerable:
         return f"{summary.abstained_unanswerable}/{summary.unanswerable} declined"
     return "-"
 
 
+def consistency(summary: Figures) -> str:
+    if summary.consistency is None:
+        return "-"
+    return f"{summary.consistency:.2f} ({summary.consistent_groups}/{summary.groups})"
+
+
 def report_json(reports: list[SystemReport], *, k: int | None) -> dict:
-    """Every figure and every question: overall, per split and per question type."""
+    """Every figure and every question: overall, per column and per question type."""
     return {
         "k": k,
         "systems": [
             r.to_json()
-            | {"groups": {name: asdict(summarise(o)) for name, o in groups(r.outcomes).items()}}
+            | {"groups": {name: _figures(summarise(o)) for name, o in groups(r.outcomes).items()}}
             for r in reports
         ],
     }
+
+
+def _figures(summary: Figures) -> dict:
+    return asdict(summary) | {"consistency": summary.consistency}
 
 
 def render(reports: list[SystemReport]) -> str:
@@ -60,40 +86,70 @@ def render(reports: list[SystemReport]) -> str:
     return "\n\n".join(parts)
 
 
-def _splits(report: SystemReport) -> list[str]:
-    return sorted({o.split for o in report.outcomes if o.split})
+def columns(report: SystemReport) -> list[str]:
+    """The columns present: questions as written first, then paraphrases; tune before check.
+    None for a plain file (every question as written, no splits): its figures are "all"."""
+    present = {column(o) for o in report.outcomes}
+    if present == {WRITTEN}:
+        return []
+    return sorted(present, key=lambda c: (c.startswith(PARAPHRASES), _ORDER.get(_split(c), 3), c))
+
+
+def _split(col: str) -> str:
+    return col.removeprefix(PARAPHRASES).removeprefix(":")
+
+
+def _label(col: str) -> str:
+    return col.replace(PARAPHRASES, "para")
 
 
 def _summary_table(reports: list[SystemReport]) -> str:
-    splits = _splits(reports[0])
-    columns = [ALL, *(f"split={s}" for s in splits)]
-    header = [""] + [f"{r.name}:{c.removeprefix('split=')}" for r in reports for c in columns]
+    cols = [ALL, *(group_key(split=c) for c in columns(reports[0]))]
+    header = [""] + [f"{r.name}:{_label(c.removeprefix('split='))}" for r in reports for c in cols]
     rows = [tuple(header)]
     by_report = [groups(r.outcomes) for r in reports]
-    flat = [summarise(grouped.get(c, [])) for grouped in by_report for c in columns]
+    flat = [summarise(grouped.get(c, [])) for grouped in by_report for c in cols]
     first = flat[0]
     rows.append(
         (f"document hit ({first.answerable} answerable)", *[f"{s.document_hit:.3f}" for s in flat])
     )
     rows.append(("quote hit", *[f"{s.quote_hit:.3f}" for s in flat]))
+    rows.append(("quote hit, quote only", *[f"{s.quote_only_hit:.3f}" for s in flat]))
     rows.append(("MRR first gold citation", *[f"{s.mrr:.3f}" for s in flat]))
     rows.append(("answered answerable", *[f"{s.answered_answerable}/{s.answerable}" for s in flat]))
     rows.append(
         ("declined unanswerable", *[f"{s.abstained_unanswerable}/{s.unanswerable}" for s in flat])
     )
+    same = [
+        consistency(summarise(grouped.get(_questions_of(c), [])))
+        for grouped in by_report
+        for c in cols
+    ]
+    rows.append(("paraphrase consistency", *same))
     rows.append(("latency p50 s", *[f"{s.p50_seconds:.3f}" for s in flat]))
     rows.append(("latency p95 s", *[f"{s.p95_seconds:.3f}" for s in flat]))
     return _grid(rows)
 
 
+def _questions_of(key: str) -> str:
+    """Consistency is over every wording of a split: the "questions=" group of a column."""
+    if key == ALL:
+        return ALL
+    split = _split(key.removeprefix("split="))
+    return f"questions={ALL if split == WRITTEN else split or ALL}"
+
+
 def _type_table(reports: list[SystemReport]) -> str:
-    splits = _splits(reports[0]) or [""]
-    types = sorted({o.type for o in reports[0].outcomes if o.type})
-    header = ["quote hit by type", "n"] + [f"{r.name}:{s or ALL}" for r in reports for s in splits]
+    typed = [o for o in reports[0].outcomes if o.type]
+    cols = [c for c in columns(reports[0]) if any(column(o) == c for o in typed)] or [""]
+    types = sorted({o.type for o in typed})
+    header = ["quote hit (quote only) by type", "n"] + [
+        f"{r.name}:{_label(c) if c else ALL}" for r in reports for c in cols
+    ]
     rows = [tuple(header)]
     by_report = [groups(r.outcomes) for r in reports]
     for kind in types:
-        keys = [group_key(kind, s) for s in splits]
+        keys = [group_key(kind, c) for c in cols]
         counts = [str(len(by_report[0].get(key, []))) for key in keys]
         cells = [cell(summarise(grouped.get(key, []))) for grouped in by_report for key in keys]
         rows.append((kind, "/".join(counts), *cells))
@@ -101,7 +157,7 @@ def _type_table(reports: list[SystemReport]) -> str:
 
 
 def _failure_table(reports: list[SystemReport]) -> str:
-    rows = [("id", "split", "system", "doc", "quote", "abst", "rank", "why / cited")]
+    rows = [("id", "split", "system", "doc", "quote", "q-only", "abst", "rank", "why / cited")]
     for report in reports:
         for o in report.outcomes:
             if not o.failed:
@@ -114,6 +170,7 @@ def _failure_table(reports: list[SystemReport]) -> str:
                     report.name,
                     _mark(o.document_hit),
                     _mark(o.quote_hit),
+                    _mark(o.quote_only_hit),
                     _mark(o.abstention_ok),
                     str(o.rank or "-"),
                     f"{o.why} | cited: {cited}",

@@ -165,6 +165,69 @@ def test_render_puts_systems_side_by_side_and_lists_failures():
     assert not any("assistant" in line for line in failures)
 
 
+def test_quote_only_hit_counts_the_quoted_words_not_the_excerpt_around_them():
+    framed = Citation(
+        id=1,
+        source="seeds/a.txt",
+        page=1,
+        quote="Inspection dates: 1 to 5 May.",
+        excerpt=f"Inspection dates: 1 to 5 May. {GOLD.text}",
+        start=0,
+        end=10,
+        score=0.5,
+    )
+    outcome = ev.score(ANSWERABLE, answer(framed), seconds=0.1)
+    assert outcome.quote_hit and not outcome.quote_only_hit
+    quoted = ev.score(ANSWERABLE, answer(cite("a.txt", GOLD.text)), seconds=0.1)
+    assert quoted.quote_hit and quoted.quote_only_hit
+    assert ev.summarise([outcome, quoted]).quote_only_hit == 0.5
+
+
+def _reworded(question: ev.Question, suffix: str) -> ev.Question:
+    return ev.Question(
+        f"{question.id}-{suffix}",
+        "reworded",
+        question.answerable,
+        question.files,
+        question.quotes,
+        split="check",
+        paraphrase_of=question.id,
+    )
+
+
+def test_paraphrase_consistency_needs_every_wording_of_a_question_to_succeed():
+    original = ev.Question("Q1", "q", True, ("seeds/a.txt",), (GOLD,), split="check")
+    unanswerable = ev.Question("Q2", "q", False, split="check")
+    good, miss = answer(cite("a.txt", GOLD.text)), answer(cite("x.pdf", "x"))
+    outcomes = [
+        ev.score(original, good, seconds=0.1),
+        ev.score(_reworded(original, "p1"), good, seconds=0.1),
+        ev.score(_reworded(original, "p2"), miss, seconds=0.1),  # one wording fails
+        ev.score(unanswerable, answer(answered=False), seconds=0.1),
+        ev.score(_reworded(unanswerable, "p1"), answer(answered=False), seconds=0.1),
+    ]
+    figures = ev.summarise(outcomes)
+    assert (figures.groups, figures.consistent_groups) == (2, 1)
+    assert figures.consistency == 0.5
+    assert ev.summarise(outcomes[:1]).consistency is None  # no paraphrase, no group
+
+
+def test_report_shows_paraphrases_beside_the_questions_as_written():
+    original = ev.Question("Q1", "q", True, ("seeds/a.txt",), (GOLD,), type="why", split="check")
+    outcomes = [
+        ev.score(original, answer(cite("a.txt", GOLD.text)), seconds=0.1),
+        ev.score(_reworded(original, "p1"), answer(cite("x.pdf", "x")), seconds=0.1),
+    ]
+    report = ev.SystemReport("assistant", ev.summarise(outcomes), outcomes)
+    assert eval_report.columns(report) == ["check", "paraphrases:check"]
+    text = eval_report.render([report])
+    header, *rows = text.splitlines()
+    assert "assistant:check" in header and "assistant:para:check" in header
+    quote_row = next(r for r in rows if r.startswith("quote hit  "))
+    assert quote_row.split()[2:5] == ["0.500", "1.000", "0.000"]  # all, as written, paraphrased
+    assert "0.00 (0/1)" in next(r for r in rows if r.startswith("paraphrase consistency"))
+
+
 def test_unknown_baseline_is_refused():
     with pytest.raises(ValueError, match="unknown baseline"):
         ev.systems_for(object(), k=3, baselines=["sparse"])

@@ -80,7 +80,7 @@ class Assistant:
         keyword_index = self.retriever.keyword_index()
         scoped = declines.check_scope(intent, catalogue, keyword_index)
         intent = scoped.intent
-        decline = scoped.decline or declines.unknown_names(intent, keyword_index)
+        decline = scoped.decline or declines.unknown_names(intent, keyword_index, catalogue)
         if decline is None and (
             not hits or max(h.similarity for h in hits) < self.policy.min_passage_similarity
         ):

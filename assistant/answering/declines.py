@@ -2,9 +2,11 @@
 
 - `council_not_indexed`: the question is about councils the index holds nothing on;
 - `no_matching_document`: the council is held, but no document of the kind or year named;
-- `name_not_indexed`: it names something no indexed passage mentions at all ("Mars");
-- `contradicted_premise`: it asks why a council got a grade its reports do not give; the
-  answer quotes what they do give;
+- `name_not_indexed`: it names something no indexed passage mentions ("Mars"), or, when it
+  names councils, nothing in their documents mentions ("Kent's Mockingbird programme");
+- `contradicted_premise`: it takes as given a grade a council's reports do not give ("why was
+  Kent judged inadequate", "Kent was judged inadequate - which areas..."); the answer quotes
+  what they do give;
 - `no_quantity`: it asks for a quantity of some kind, and no statement holds one;
 - `not_similar`: nothing indexed is close enough to it.
 
@@ -18,9 +20,10 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answering import quantities
-from assistant.answering.intent import QueryIntent, Scope, Shape, fitting
+from assistant.answering.intent import QueryIntent, Scope, fitting
 from assistant.core.answer import Decline, DeclineRule
 from assistant.core.councils import named as named_councils
+from assistant.core.filters import Condition, Filter
 from assistant.core.meta import kind_label, months_covered
 from assistant.core.text import MONTH_NAMES, MONTHS, STOP_WORDS, terms
 from assistant.index.catalogue import Catalogue
@@ -100,42 +103,76 @@ def _no_document(intent: QueryIntent, catalogue: Catalogue, *, months: bool = Fa
     return Decline(DeclineRule.NO_MATCHING_DOCUMENT, message)
 
 
-def unknown_names(intent: QueryIntent, keyword_index) -> Decline | None:
+def unknown_names(
+    intent: QueryIntent, keyword_index, catalogue: Catalogue | None = None
+) -> Decline | None:
     """Capitalised names in the question (not its first word, not a council, month or common
-    word) that no passage mentions: a question about "Mars" cannot be answered."""
-    question = intent.question.strip()
+    word) that no passage mentions: a question about "Mars" cannot be answered. When the
+    question names councils, a name must be mentioned in their own documents: another
+    council's "Mockingbird programme" does not answer a question about this one's."""
+    unknown = [n for n in _names_in(intent.question) if not keyword_index.knows(n)]
+    if unknown and keyword_index.ids:
+        return Decline(
+            DeclineRule.NAME_NOT_INDEXED, f"No indexed document mentions {_and(unknown)}."
+        )
+    if catalogue is None or not intent.councils:
+        return None
+    within = [r.doc_id for c in intent.councils for r in fitting(intent, catalogue, c)]
+    if not within:
+        return None
+    scope = keyword_index.mask(Filter((Condition("doc_id", "$in", tuple(within)),))) > 0
+    # An acronym ("HMI", "MASH") may be spelled out in the council's own documents: only a
+    # name's own words are looked for there.
+    names = [n for n in _names_in(intent.question) if not n.isupper()]
+    absent = [n for n in names if not (keyword_index.holding(n) & scope).any()]
+    if not absent:
+        return None
+    about = _and(list(intent.councils))
+    return Decline(
+        DeclineRule.NAME_NOT_INDEXED,
+        f"No indexed document about {about} mentions {_and(absent)}.",
+    )
+
+
+def _names_in(question: str) -> list[str]:
+    """Capitalised words that name something: not the first word of a sentence, a council,
+    a month or a common word."""
+    question = question.strip()
     names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question)
     # Councils are checked against the catalogue (`check_scope`), held or not.
     council_words = set(
         re.findall(r"\w+", " ".join(named_councils(question, trust_capitals=True)).lower())
     )
-    unknown = [
+    return [
         n
         for n in dict.fromkeys(names)
         if n.lower() not in STOP_WORDS
         and n.lower() not in MONTHS
         and n.lower() not in council_words
-        and not keyword_index.knows(n)
     ]
-    if not unknown or not keyword_index.ids:
-        return None
-    return Decline(DeclineRule.NAME_NOT_INDEXED, f"No indexed document mentions {_and(unknown)}.")
+
+
+# A yes-or-no question ("Was Kent judged inadequate?") asks about a grade; it does not take it
+# as given. English marks one by the auxiliary verb it opens with.
+_POLAR = re.compile(r"\s*(is|are|was|were|has|have|had|did|does|do)\b", re.I)
 
 
 def contradicted_premise(intent: QueryIntent, catalogue: Catalogue) -> Decline | None:
-    """ "Why was X judged inadequate?" when X's reports give no such grade."""
-    if intent.shape != Shape.REASON or not intent.grade or not intent.councils:
+    """A grade the question takes as given ("why was X judged inadequate?", "X was judged
+    inadequate in 2022 - which areas...?") that the reports it means do not give. Reports
+    that give no grade for what is asked neither confirm nor contradict it."""
+    if not intent.grade or not intent.councils or _POLAR.match(intent.question):
         return None
     reports = [r for c in intent.councils for r in fitting(intent, catalogue, c)]
     given = {
         r.meta.judgement(intent.area) if intent.area else r.meta.overall_judgement for r in reports
     }
-    if not reports or intent.grade in given:
+    given.discard("")
+    if not given or intent.grade in given:
         return None
-    actual = _and(sorted(g for g in given if g)) or "no such grade"
     message = (
         f"The indexed reports about {_and(list(intent.councils))} do not give the grade "
-        f"“{intent.grade}”; they give {actual}. What they say is quoted below."
+        f"“{intent.grade}”; they give {_and(sorted(given))}. What they say is quoted below."
     )
     return Decline(DeclineRule.CONTRADICTED_PREMISE, message)
 

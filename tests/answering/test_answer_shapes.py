@@ -158,6 +158,48 @@ def test_a_contradicted_premise_quotes_what_the_reports_say(corpus_assistant):
     assert "Overall effectiveness Outstanding" in [one_line(c.quote) for c in answer.citations]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kent was rated inadequate in 2022, so which of its services were inadequate?",
+        "Given Kent's inadequate grade in 2022, what did inspectors want fixed first?",
+        "How come Kent ended up judged inadequate in 2022?",
+        "Set out the failings that got Kent graded inadequate in 2022.",
+    ],
+)
+def test_a_grade_taken_as_given_is_corrected_whatever_the_wording(corpus_assistant, question):
+    answer = corpus_assistant.ask(question)
+    assert not answer.answered and answer.declined.rule == DeclineRule.CONTRADICTED_PREMISE
+    assert "they give Outstanding" in answer.declined.message
+    assert any("Outstanding" in c.quote for c in answer.citations), "what the reports say"
+
+
+def test_a_grade_the_reports_do_give_is_no_false_premise(corpus_assistant):
+    answer = corpus_assistant.ask("Kent was judged outstanding in 2022 - what made it so good?")
+    assert answer.answered, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is Hampshire's Evolve team tackling exploitation?",
+        "What did inspectors make of the Evolve team in Hampshire?",
+        "Describe the work of Hampshire's Evolve service with exploited children.",
+    ],
+)
+def test_a_name_the_councils_documents_never_mention_is_declined(corpus_assistant, question):
+    answer = corpus_assistant.ask(question)
+    assert not answer.answered and answer.declined.rule == DeclineRule.NAME_NOT_INDEXED
+    # Rotherham's reports describe its Evolve team: the name is indexed, not in Hampshire's.
+    assert answer.declined.message == "No indexed document about Hampshire mentions Evolve."
+
+
+def test_an_acronym_is_not_required_in_the_councils_own_words(corpus_assistant):
+    # The reports write "Her Majesty's Inspector" where the question says HMI.
+    answer = corpus_assistant.ask("Which HMI led Kent's 2022 inspection?")
+    assert answer.answered, answer.answer
+
+
 def test_a_council_not_indexed_beside_one_that_is_gets_an_answer_and_a_note(corpus_assistant):
     answer = corpus_assistant.ask("What did inspectors say about caseloads in Kent and Surrey?")
     assert answer.answered and {c.meta.council for c in answer.citations} == {"Kent"}

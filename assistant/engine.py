@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.answering import declines
+from assistant.answering.asks import AskReader
 from assistant.answering.compose import compose, declined
 from assistant.answering.conversation import Turn, contextualise
 from assistant.answering.index_view import IndexView
@@ -45,6 +46,12 @@ class Assistant:
         self.retriever = Retriever(
             settings, embedder=self.embedder, store=self.store, policy=self.policy
         )
+        self.asks = AskReader(
+            self.embedder.embed,
+            self.embedder.embed_query,
+            model=settings.model,
+            cache=settings.encoder_cache,
+        )
 
     def ask(
         self,
@@ -57,7 +64,7 @@ class Assistant:
         """Answer `question` from the index with verbatim, cited sentences, or decline."""
         started = time.perf_counter()
         context = contextualise(question, history)
-        intent = understand(question, scope=context.scope, query=context.query)
+        intent = understand(question, scope=context.scope, query=context.query, asks=self.asks)
         hits = self.retriever.search(
             intent.query,
             k=k or self.policy.passages,
@@ -144,6 +151,8 @@ class Assistant:
         return self.store.records()
 
     def warm(self) -> None:
-        """Load the model and keyword index now rather than on the first question."""
+        """Load the model, the question reader and the keyword index now rather than on the
+        first question."""
         self.embedder.embed_query("warm up")
+        self.asks.shape("warm up")
         self.retriever.keyword_index()

@@ -136,7 +136,7 @@ def card_html(citation: Citation, *, related: bool = False) -> str:
     classes = "ia-card related" if related else "ia-card"
     return (
         f'<div class="{classes}" id="ia-source-{citation.id}">{flag}'
-        f'<div class="ia-head">{number}{esc(citation.title or citation.source)}</div>'
+        f'<div class="ia-head">{number}{esc(citation.meta.headed or citation.source)}</div>'
         f'<div class="ia-meta">{esc(meta_line(citation))}</div>'
         f'<div class="ia-excerpt">{excerpt}</div></div>'
     )

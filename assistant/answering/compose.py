@@ -54,7 +54,7 @@ def _by_document(group: tuple[Candidate, ...]) -> list[list[Candidate]]:
 
 
 def _paragraph(cands: list[Candidate], citations: list[Citation]) -> str:
-    title = cands[0].hit.passage.title or cands[0].hit.passage.source
+    title = cands[0].hit.passage.meta.headed or cands[0].hit.passage.source
     items = [c for c in cands if c.kind == UnitKind.ITEM]
     if items and len(items) == len(cands):
         heading = cands[0].hit.passage.section[-1:] or ("",)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import Protocol
 
 from assistant.answering import quantities
 from assistant.core import councils
@@ -100,16 +101,29 @@ class QueryIntent:
         return self.scope.years
 
 
+class ReadsAsks(Protocol):
+    """What the question asks for, read by meaning (`answering.asks.AskReader`)."""
+
+    def shape(self, question: str) -> Shape | None: ...
+
+
 def understand(
-    question: str, *, scope: Scope | None = None, query: str | None = None
+    question: str,
+    *,
+    scope: Scope | None = None,
+    query: str | None = None,
+    asks: ReadsAsks | None = None,
 ) -> QueryIntent:
     """The intent of `question`; `scope` replaces the councils and years it names and `query`
-    the words searched with (a follow-up inherits its conversation's)."""
+    the words searched with (a follow-up inherits its conversation's). `asks` reads the shape
+    by meaning where no pattern of the documents' own words decides it."""
     scope = scope_of(question) if scope is None else scope
     topic = topic_of(question)
     query = question if query is None else query
     quantity = quantities.asked(question)
     shape = Shape.QUANTITY if quantity else _shape(question)
+    if shape == Shape.FACT and asks is not None:
+        shape = asks.shape(question) or Shape.FACT
     cue = _LIST.search(question) if shape == Shape.LIST else None
     spread = _spread(question, scope, shape)
     return QueryIntent(

@@ -71,6 +71,7 @@ class Citation:
             "id": self.id,
             "source": self.source,
             "title": self.title,
+            "overall_judgement": self.meta.overall_judgement,
             "page": self.page,
             "quote": self.quote,
             "excerpt": self.excerpt,
@@ -107,7 +108,7 @@ class Citation:
     def location(self) -> str:
         """Title (file, page N): where the quote is, for a reference list."""
         page = f", page {self.page}" if self.page else ""
-        return f"{one_line(self.title) or self.source} ({self.source}{page})"
+        return f"{one_line(self.meta.headed) or self.source} ({self.source}{page})"
 
     def source_and_quote(self) -> str:
         """Document, page, and the verbatim quote on one line."""

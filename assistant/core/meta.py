@@ -66,6 +66,21 @@ class DocumentMeta:
             return f"{self.framework} inspection"
         return kind_label(self.doc_type)
 
+    @property
+    def verdict(self) -> str:
+        """The report's overall judgement in words ("overall: Inadequate"; an area SEND
+        inspection's outcome), "" for a document that gives none."""
+        if not self.overall_judgement:
+            return ""
+        label = "outcome" if self.doc_type == "area_send" else "overall"
+        return f"{label}: {self.overall_judgement}"
+
+    @property
+    def headed(self) -> str:
+        """The title with the verdict beside it, so that no reader takes one quoted sentence
+        for the report's judgement: "Devon — ILACS inspection, 2025 (overall: Inadequate)"."""
+        return f"{self.title} ({self.verdict})" if self.title and self.verdict else self.title
+
     def judgement(self, area: str) -> str:
         return dict(self.judgements).get(area, "")
 

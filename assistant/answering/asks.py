@@ -1,0 +1,114 @@
+"""What a question asks for, read by meaning: the shape of answer ("what needs to improve" asks
+for a list, "are they any good" for the verdict, "how come" for a reason), whatever the words.
+
+Word patterns see only the phrasings someone listed; the embedding model, already loaded for
+every question, places "what has Devon got to sort out?" near "what needs to improve?". The
+reader is a linear classifier over the question's embedding, fitted on example asks of each
+shape (`assistant/data/asks.json`): every frame is filled with many topics and councils, so the
+fit learns the ask and not the topic. Fitted once per model and kept in the encoder cache; it
+answers only when it is sure (`MIN_PROBABILITY`), and otherwise leaves the question a plain one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.intent import Shape
+
+DATA = Path(__file__).parents[1] / "data" / "asks.json"
+MIN_PROBABILITY = 0.6  # more likely than not, with room: below it the question stays a fact
+FILLS = 3  # each frame filled with this many topic and council pairs
+_STEPS, _RATE, _L2 = 1000, 2.0, 1e-3
+_FORMAT = 1  # part of the cache key: bump when the fit changes
+
+
+class AskReader:
+    """The shape a question asks for, by its embedding; `None` when unsure or a plain fact."""
+
+    def __init__(
+        self,
+        embed: Callable[[list[str]], np.ndarray],
+        embed_query: Callable[[str], np.ndarray],
+        *,
+        model: str,
+        cache: Path,
+    ):
+        self._embed, self._embed_query = embed, embed_query
+        self._file = cache / "asks" / f"{_key(model)}.npz"
+        self._lock = threading.Lock()
+        self._fit: tuple[np.ndarray, np.ndarray, list[str]] | None = None
+
+    def shape(self, question: str) -> Shape | None:
+        """The shape `question` asks for, when the reader is sure."""
+        weights, bias, shapes = self._fitted()
+        scores = self._embed_query(question) @ weights + bias
+        odds = np.exp(scores - scores.max())
+        best = int(np.argmax(odds))
+        if odds[best] / odds.sum() < MIN_PROBABILITY or shapes[best] == Shape.FACT:
+            return None
+        return Shape(shapes[best])
+
+    def _fitted(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        with self._lock:
+            if self._fit is None:
+                self._fit = self._load() or self._train()
+            return self._fit
+
+    def _load(self):
+        try:
+            with np.load(self._file) as kept:
+                return kept["weights"], kept["bias"], [str(s) for s in kept["shapes"]]
+        except (OSError, KeyError, ValueError):
+            return None
+
+    def _train(self):
+        texts, labels, shapes = examples(json.loads(DATA.read_text(encoding="utf-8")))
+        weights, bias = fit(self._embed(texts), np.array(labels), classes=len(shapes))
+        self._file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self._file.with_suffix(".tmp.npz")
+        np.savez(partial, weights=weights, bias=bias, shapes=np.array(shapes))
+        partial.replace(self._file)  # whole or not at all: another process may read it
+        return weights, bias, shapes
+
+
+def examples(data: dict) -> tuple[list[str], list[int], list[str]]:
+    """Every frame filled with `FILLS` topic and council pairs, drawn the same way each time."""
+    draw = random.Random(7)
+    texts, labels, shapes = [], [], []
+    for label, (shape, frames) in enumerate(data["frames"].items()):
+        shapes.append(Shape(shape).value)
+        for frame in frames:
+            for _ in range(FILLS):
+                topic, council = draw.choice(data["topics"]), draw.choice(data["councils"])
+                texts.append(frame.format(t=topic, c=council))
+                labels.append(label)
+    return texts, labels, shapes
+
+
+def fit(vectors: np.ndarray, labels: np.ndarray, *, classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by gradient descent: a few hundred rows of 384 numbers
+    need no library (scikit-learn would be one more heavy import for one small fit)."""
+    rows, dims = vectors.shape
+    weights, bias = np.zeros((dims, classes)), np.zeros(classes)
+    target = np.eye(classes)[labels]
+    for _ in range(_STEPS):
+        scores = vectors @ weights + bias
+        odds = np.exp(scores - scores.max(axis=1, keepdims=True))
+        error = (odds / odds.sum(axis=1, keepdims=True) - target) / rows
+        weights -= _RATE * (vectors.T @ error + _L2 * weights)
+        bias -= _RATE * error.sum(axis=0)
+    return weights, bias
+
+
+def _key(model: str) -> str:
+    """The fit depends on the model and the examples: a change of either fits again."""
+    digest = hashlib.sha256(DATA.read_bytes())
+    digest.update(f"{_FORMAT}:{FILLS}:{model}".encode())
+    return digest.hexdigest()[:24]

@@ -9,10 +9,12 @@ to score well.
 
 from __future__ import annotations
 
+import re
+
 from assistant.answering.index_view import IndexView
 from assistant.answering.intent import QueryIntent, area_of, fitting
 from assistant.answering.retrieval import Hit
-from assistant.answering.selection import Candidate, candidate, overlap
+from assistant.answering.selection import Candidate, candidate, is_statement
 from assistant.core.filters import Condition
 from assistant.core.judgements import is_overall_statement
 from assistant.core.passage import UnitKind
@@ -142,17 +144,43 @@ def judgements(
                 c for c in units if area_of(c.text) == intent.area or is_overall_statement(c.text)
             ]
             units = wanted or units
-        units = _distinct(units, sources.policy.duplicate_overlap)
+        units = _distinct(units)[: sources.policy.max_sentences]
+        if units and not intent.area:
+            units += headline(record, sources)
         if units:
-            out.append(tuple(units[: sources.policy.max_sentences]))
+            out.append(tuple(units))
     return out
 
 
-def _distinct(units: list[Candidate], limit: float) -> list[Candidate]:
-    """A grade table's row and the graded heading that repeats it are one statement."""
+def headline(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
+    """The report's own summary of its verdict: the statements that follow its grade table on
+    the first page ("Children's experiences in Devon remain poor. ..."). Reports are written
+    that way, and a verdict asked for is better told by them than by the grade rows alone."""
+    policy = sources.policy
+    where = sources.within((record.doc_id,), Condition("ordinal", "$lt", policy.opening_passages))
+    opening = sorted(sources.retriever.store.find(where.chroma()), key=lambda h: h.passage.ordinal)
+    units = [(h, u) for h in opening if h.passage.page in (None, 1) for u in h.passage.units]
+    last = max((i for i, (_, u) in enumerate(units) if u.kind == UnitKind.JUDGEMENT), default=None)
+    if last is None:
+        return []
+    after = [
+        candidate(Hit(h.passage, h.score, h.score), u, h.passage.unit_text(u), score=1.0)
+        for h, u in units[last + 1 :]
+        if u.kind == UnitKind.SENTENCE and is_statement(h.passage.unit_text(u))
+    ]
+    return after[: policy.headline_sentences]
+
+
+def _distinct(units: list[Candidate]) -> list[Candidate]:
+    """A grade table's row and the graded heading that repeats it are one statement: the same
+    words. Rows of two areas share most of theirs ("...of children in care: inadequate",
+    "...of care leavers: inadequate") and are two."""
     kept: list[Candidate] = []
+    seen: set[frozenset[str]] = set()
     for unit in units:
-        if not any(overlap(unit.text, k.text) >= limit for k in kept):
+        words = frozenset(re.findall(r"\w+", unit.text.lower()))
+        if words not in seen:
+            seen.add(words)
             kept.append(unit)
     return kept
 

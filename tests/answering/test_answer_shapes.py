@@ -26,8 +26,65 @@ def test_a_list_question_quotes_the_items_under_the_matching_heading(corpus_assi
     assert len(answer.citations) >= 9
     assert answer.citations[0].quote.startswith("Caseloads and regular reflective supervision")
     lines = answer.answer.splitlines()
-    assert lines[0] == "Liverpool — ILACS inspection, 2023 — What needs to improve?"
+    assert (
+        lines[0]
+        == "Liverpool — ILACS inspection, 2023 (overall: Inadequate) — What needs to improve?"
+    )
     assert all(re.fullmatch(r"- .+ \[\d+\]", line) for line in lines[1:])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What has Havering got to put right?",
+        "Which things must Havering get better at, according to Ofsted?",
+        "Outline what Havering has been told to improve.",
+    ],
+)
+def test_a_list_asked_for_in_other_words_is_the_reports_own_list(corpus_assistant, question):
+    answer = corpus_assistant.ask(question)
+    assert answer.shape == "list"
+    assert {c.section for c in answer.citations} == {("What needs to improve?",)}
+    quotes = [c.quote for c in answer.citations]
+    assert "The quality and timeliness of social work assessments." in quotes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Are Devon's children's services any good?",
+        "Is Devon in a bad way?",
+        "What verdict did inspectors reach on Devon?",
+    ],
+)
+def test_an_evaluative_question_leads_with_the_verdict_and_the_reports_summary(
+    corpus_assistant, question
+):
+    answer = corpus_assistant.ask(question)
+    assert answer.shape == "judgement"
+    assert answer.answer.startswith("Devon — ILACS inspection, 2025 (overall: Inadequate):")
+    units = [c.unit for c in answer.citations]
+    assert units[0] == "judgement" and "Overall effectiveness Inadequate" in [
+        one_line(c.quote) for c in answer.citations
+    ]
+    # the sentences after the grade table, quoted as one: the report's own summary
+    assert answer.citations[-1].quote.startswith("Children’s experiences in Devon remain poor.")
+    assert "serious weaknesses remain" in answer.citations[-1].quote
+
+
+def test_every_grade_row_is_its_own_statement(corpus_assistant):
+    answer = corpus_assistant.ask("How was Devon judged?")
+    rows = [one_line(c.quote) for c in answer.citations if c.unit == "judgement"]
+    assert "The experiences and progress of children in care Inadequate" in rows
+    assert "The experiences and progress of care leavers Inadequate" in rows
+
+
+def test_a_citation_of_a_graded_report_carries_its_verdict(corpus_assistant):
+    answer = corpus_assistant.ask("How high are personal advisers' caseloads in Liverpool?")
+    assert answer.answer.startswith("Liverpool — ILACS inspection, 2023 (overall: Inadequate):")
+    assert all(c.to_json()["overall_judgement"] == "Inadequate" for c in answer.citations)
+    where = answer.citations[0].location()
+    assert where.startswith("Liverpool — ILACS inspection, 2023 (overall: Inadequate) (ofsted-")
 
 
 def test_the_words_that_ask_for_a_list_choose_which_list(corpus_assistant):
@@ -46,7 +103,11 @@ def test_a_judgement_question_quotes_the_grade_table(corpus_assistant):
     assert {c.source for c in answer.citations} == {"ofsted-ilacs-kent-2022.pdf"}
     quotes = [one_line(c.quote) for c in answer.citations]
     assert "Overall effectiveness Outstanding" in quotes
-    assert all(c.unit == "judgement" for c in answer.citations)
+    units = [c.unit for c in answer.citations]
+    graded = units.index("sentence") if "sentence" in units else len(units)
+    assert graded >= 4 and set(units[:graded]) == {"judgement"}
+    # then the report's own summary of its verdict, from the first page
+    assert all(c.page == 1 for c in answer.citations[graded:])
 
 
 def test_judgements_across_councils_come_from_the_grades_ingest_read(corpus_assistant):

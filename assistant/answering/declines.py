@@ -20,9 +20,10 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answering import quantities
-from assistant.answering.intent import QueryIntent, Scope, fitting
+from assistant.answering.intent import QueryIntent, Scope, Spread, fitting
 from assistant.core.answer import Decline, DeclineRule
 from assistant.core.councils import named as named_councils
+from assistant.core.councils import reorganised
 from assistant.core.filters import Condition, Filter
 from assistant.core.meta import kind_label, months_covered
 from assistant.core.text import MONTH_NAMES, MONTHS, STOP_WORDS, terms
@@ -39,21 +40,20 @@ class Scoped:
 
 
 def check_scope(intent: QueryIntent, catalogue: Catalogue, keyword_index=None) -> Scoped:
-    """Councils the index does not hold, and kinds, years or months it holds nothing of."""
-    held = tuple(c for c in intent.councils if catalogue.holds(c))
-    missing = [c for c in intent.councils if not catalogue.holds(c)]
+    """Councils the index does not hold (a council since replaced stands for its successors),
+    and kinds, years or months it holds nothing of."""
+    councils, notes = _successors_for(intent.councils, catalogue)
+    held = tuple(c for c in councils if catalogue.holds(c))
+    missing = [c for c in councils if not catalogue.holds(c)]
     if missing and not held:
-        return Scoped(
-            intent,
-            Decline(
-                DeclineRule.COUNCIL_NOT_INDEXED, f"No indexed document is about {_and(missing)}."
-            ),
-        )
-    notes = ()
+        message = f"No indexed document is about {_and(missing)}."
+        return Scoped(intent, Decline(DeclineRule.COUNCIL_NOT_INDEXED, message))
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        notes = (f"{_and(missing)} {verb} not in the index; this answer is for {_and(held)}.",)
+        notes += (f"{_and(missing)} {verb} not in the index; this answer is for {_and(held)}.",)
     narrowed = replace(intent, scope=Scope(held, intent.years))
+    if len(held) > 1:  # one council named, two meant: each answers for itself, as if both named
+        narrowed = replace(narrowed, spread=Spread.PER_COUNCIL)
     named = intent.kinds or intent.years
     records = [r for c in held for r in fitting(narrowed, catalogue, c)]
     if held and named and not records:
@@ -89,6 +89,28 @@ def _names_in_title(topic: str, title: str) -> bool:
     asked, titled = terms(topic), terms(title)
     pairs = set(zip(titled, titled[1:], strict=False))
     return any(pair in pairs for pair in zip(asked, asked[1:], strict=False))
+
+
+def _successors_for(
+    councils: tuple[str, ...], catalogue: Catalogue
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The councils meant: one the index does not hold but whose successors it does is read as
+    them ("Northamptonshire" as North and West Northamptonshire), with a note saying so."""
+    meant: list[str] = []
+    notes: list[str] = []
+    for council in councils:
+        change = None if catalogue.holds(council) else reorganised(council)
+        successors = [c for c in change.successors if catalogue.holds(c)] if change else []
+        if not successors:
+            meant.append(council)
+            continue
+        meant.extend(successors)
+        notes.append(f"{change.describe()}; this answer is from {_their(successors)} documents.")
+    return tuple(dict.fromkeys(meant)), tuple(notes)
+
+
+def _their(councils: list[str]) -> str:
+    return "their" if len(councils) > 1 else f"{councils[0]}'s"
 
 
 def _no_document(intent: QueryIntent, catalogue: Catalogue, *, months: bool = False) -> Decline:

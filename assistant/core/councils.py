@@ -2,6 +2,9 @@
 
 The list ships as data (`data/councils.csv`). One council has one canonical, short name
 ("Kent"); "Kent County Council", "KCC" and "kent" all resolve to it, in filters and in text.
+Councils that were replaced by others in a reorganisation (Poole by BCP in 2019,
+Northamptonshire by North and West Northamptonshire in 2021, Cumbria by Cumberland and
+Westmorland and Furness in 2023) are registered in `data/successors.csv`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).parents[1] / "data" / "councils.csv"
+_SUCCESSORS = _DATA.with_name("successors.csv")
 
 # Forms every council may be written in besides its own aliases.
 _SUFFIXES = (
@@ -189,3 +193,34 @@ def named(text: str, *, trust_capitals: bool = False) -> list[str]:
         if m.council.name not in out:
             out.append(m.council.name)
     return out
+
+
+@dataclass(frozen=True)
+class Reorganisation:
+    """A council replaced by one or more others, from a year on."""
+
+    predecessor: str
+    successors: tuple[str, ...]
+    year: int
+
+    def describe(self) -> str:
+        new = " and ".join(self.successors)
+        return f"{self.predecessor} was replaced by {new} in {self.year}"
+
+
+@lru_cache(maxsize=1)
+def _reorganisations() -> dict[str, Reorganisation]:
+    with _SUCCESSORS.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    found: dict[str, Reorganisation] = {}
+    for row in rows:
+        old = canonical_name(row["predecessor"])
+        earlier = found.get(old)
+        successors = (*(earlier.successors if earlier else ()), canonical_name(row["successor"]))
+        found[old] = Reorganisation(old, successors, int(row["year"]))
+    return found
+
+
+def reorganised(name: str) -> Reorganisation | None:
+    """How a council was replaced, when it was; None for a council still in being."""
+    return _reorganisations().get(canonical_name(name))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.selection import candidates, score
 from assistant.core.answer import Citation
+from assistant.core.councils import reorganised
 from assistant.core.filters import Condition, Filter
 from assistant.core.record import DocumentRecord
 
@@ -44,12 +45,14 @@ class Comparison:
     topic: str
     by: str
     rows: list[Row]
+    notes: tuple[str, ...] = ()  # councils since replaced, compared through their successors
 
     def to_json(self) -> dict:
-        return {"topic": self.topic, "by": self.by, "rows": [r.to_json() for r in self.rows]}
+        rows = [r.to_json() for r in self.rows]
+        return {"topic": self.topic, "by": self.by, "rows": rows, "notes": list(self.notes)}
 
     def render(self) -> str:
-        lines = [f"{self.topic} — by {self.by}"]
+        lines = [f"{self.topic} — by {self.by}", *(f"({note})" for note in self.notes)]
         for row in self.rows:
             grade = row.overall_judgement or "-"
             latest = f"; latest overall grade {row.latest_grade}" if row.latest_grade else ""
@@ -78,6 +81,7 @@ def compare(
         raise ValueError(f"compare by one of {', '.join(GROUPINGS)}, not '{by}'")
     policy = policy or assistant.policy
     everything = assistant.sources()
+    where, notes = _successors_in(where, everything)
     records = [r for r in everything if where is None or where.matches(r.filter_fields())]
     # The latest grade is the council's, whatever the filter: "how is it judged now?"
     councils = _groups(everything, by="council")
@@ -87,7 +91,30 @@ def compare(
         council = recs[0].meta.council
         rows.append(replace(row, latest_grade=_latest_grade(councils.get(council, []))))
     rows.sort(key=lambda r: (r.citation is None, -r.score, r.group))
-    return Comparison(topic, by, rows)
+    return Comparison(topic, by, rows, notes)
+
+
+def _successors_in(
+    where: Filter | None, records: list[DocumentRecord]
+) -> tuple[Filter | None, tuple[str, ...]]:
+    """A council the filter names that holds no document but was replaced stands for its
+    successors (`council=Northamptonshire` compares North and West Northamptonshire)."""
+    if where is None:
+        return None, ()
+    held = {r.meta.council for r in records}
+    conditions, notes = [], []
+    for condition in where.conditions:
+        named = condition.value if condition.op == "$in" else (condition.value,)
+        if condition.field != "council" or condition.op not in ("$eq", "$in"):
+            conditions.append(condition)
+            continue
+        meant: list[str] = []
+        for council in named:
+            change = None if council in held else reorganised(str(council))
+            meant += list(change.successors) if change else [council]
+            notes += [change.describe()] if change else []
+        conditions.append(Condition("council", "$in", tuple(dict.fromkeys(meant))))
+    return Filter(tuple(conditions)), tuple(notes)
 
 
 def _latest_grade(records: list[DocumentRecord]) -> str:

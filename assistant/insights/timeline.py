@@ -18,6 +18,7 @@ class Entry:
 
     source: str
     title: str
+    council: str
     doc_type: str
     framework: str
     published: str
@@ -31,6 +32,7 @@ class Entry:
 class Timeline:
     council: str
     entries: list[Entry]
+    note: str = ""  # a council since replaced: whose documents these are
 
     @property
     def graded(self) -> list[Entry]:
@@ -40,8 +42,8 @@ class Timeline:
     def trend(self) -> str:
         """'improved', 'declined', 'unchanged', or '' with fewer than two graded inspections."""
         graded = self.graded
-        if len(graded) < 2:
-            return ""
+        if len(graded) < 2 or len({e.council for e in graded}) > 1:
+            return ""  # two successor councils' grades are no change of one council's
         before, after = _RANK[graded[-2].overall_judgement], _RANK[graded[-1].overall_judgement]
         return "improved" if after > before else "declined" if after < before else "unchanged"
 
@@ -49,6 +51,7 @@ class Timeline:
         return {
             "council": self.council,
             "trend": self.trend(),
+            "note": self.note,
             "documents": [asdict(e) for e in self.entries],
         }
 
@@ -57,6 +60,8 @@ class Timeline:
         if not self.entries:
             return f"No indexed documents for {self.council}."
         lines = [f"{self.council}: {len(self.entries)} documents"]
+        if self.note:
+            lines.append(f"({self.note})")
         for e in self.entries:
             grade = e.overall_judgement or ("no overall grade" if e.judgements else "")
             areas = ", ".join(f"{a.replace('_', ' ')}: {g}" for a, g in e.judgements.items())
@@ -80,11 +85,16 @@ class Timeline:
 
 
 def timeline(records: list[DocumentRecord], council: str) -> Timeline:
-    """The documents about `council` (any spelling), oldest first."""
+    """The documents about `council` (any spelling), oldest first; for a council since replaced
+    and with no documents of its own, its successors' documents, saying so."""
     name = councils.canonical_name(council)
     entries = [_entry(r) for r in records if r.meta.council == name]
+    change = None if entries else councils.reorganised(name)
+    if change:
+        entries = [_entry(r) for r in records if r.meta.council in change.successors]
     entries.sort(key=lambda e: (e.published or "9999", e.inspection_end, e.source))
-    return Timeline(name, entries)
+    note = f"{change.describe()}: these are their documents" if change and entries else ""
+    return Timeline(name, entries, note)
 
 
 def _entry(record: DocumentRecord) -> Entry:
@@ -92,6 +102,7 @@ def _entry(record: DocumentRecord) -> Entry:
     return Entry(
         source=record.source,
         title=record.title,
+        council=m.council,
         doc_type=m.doc_type,
         framework=m.framework,
         published=m.published,

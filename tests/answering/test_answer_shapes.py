@@ -261,6 +261,22 @@ def test_an_acronym_is_not_required_in_the_councils_own_words(corpus_assistant):
     assert answer.answered, answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Ofsted say about care leavers in Northamptonshire?",
+        "How are Northamptonshire County Council's care leavers getting on?",
+    ],
+)
+def test_a_replaced_council_is_answered_from_its_successors_and_says_so(corpus_assistant, question):
+    answer = corpus_assistant.ask(question)
+    assert answer.answered
+    assert {c.meta.council for c in answer.citations} == {"North Northamptonshire"}
+    assert answer.notes[0].startswith(
+        "Northamptonshire was replaced by North Northamptonshire and West Northamptonshire in 2021"
+    )
+
+
 def test_a_council_not_indexed_beside_one_that_is_gets_an_answer_and_a_note(corpus_assistant):
     answer = corpus_assistant.ask("What did inspectors say about caseloads in Kent and Surrey?")
     assert answer.answered and {c.meta.council for c in answer.citations} == {"Kent"}

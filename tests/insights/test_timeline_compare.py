@@ -33,6 +33,21 @@ def test_norfolk_timeline_from_the_reports(corpus_assistant):
 
 
 @pytest.mark.slow
+def test_a_replaced_council_is_traced_through_its_successors(corpus_assistant):
+    history = timeline(corpus_assistant.sources(), "Northamptonshire County Council")
+    assert history.entries and {e.council for e in history.entries} == {"North Northamptonshire"}
+    assert history.note.startswith("Northamptonshire was replaced by North Northamptonshire")
+    assert "(Northamptonshire was replaced by" in history.render()
+    assert timeline(corpus_assistant.sources(), "Kent").note == ""
+
+
+def test_a_replaced_council_is_compared_through_its_successors(corpus_assistant):
+    where = parse_where(["council=Northamptonshire"], canonical=canonical)
+    result = compare(corpus_assistant, "care leavers", where=where)
+    assert {r.group for r in result.rows} == {"North Northamptonshire"}
+    assert result.notes and "replaced by North Northamptonshire" in result.notes[0]
+
+
 def test_timeline_cli_text_and_json(corpus_index, capsys):
     assert cli.main(["timeline", "norfolk", "--index", str(corpus_index.index_dir)]) == 0
     text = capsys.readouterr().out

@@ -301,7 +301,7 @@ _COMPARE = re.compile(r"\b(compare[sd]?|comparison|differ\w*|versus|vs\.?|both|e
 _OVER_TIME = re.compile(
     r"\b(improved|improving|change[ds]?|changing|since( the)? (last|previous|its|their)|over time"
     r"|trace|across (its|their|the) (inspections|reports|visits)|recovered"
-    r"|progress(ed)? since|compared with (the )?(last|previous|earlier)|still|again|any better"
+    r"|progress(ed)? since|compared with (the )?(last|previous|earlier)|any better"
     r"|worse|declined|deteriorat\w+)\b",
     re.I,
 )

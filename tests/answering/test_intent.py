@@ -225,3 +225,11 @@ def test_no_quantity_and_nothing_close_enough_say_what_is_missing():
     assert share.message == "No indexed document about Kent gives a percentage or share for this."
     assert declines.no_answer(understand("What about the weather?")).rule == DeclineRule.NOT_SIMILAR
     assert understand("What about the weather?").shape == Shape.FACT
+
+
+def test_still_asks_what_remains_not_how_things_changed():
+    # "still" is what a list of work left asks as often as a change does: it decides nothing.
+    assert understand("What does Havering still have to fix?").spread == Spread.ANYWHERE
+    assert understand("Has Havering improved since the last inspection?").spread == (
+        Spread.OVER_TIME
+    )

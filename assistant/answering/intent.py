@@ -80,6 +80,7 @@ class QueryIntent:
     shape: Shape = Shape.FACT
     spread: Spread = Spread.ANYWHERE
     quantity: str = ""  # a quantities.KINDS when shape is Shape.QUANTITY
+    counted: tuple[str, ...] = ()  # the words of what a quantity question counts
     months: tuple[tuple[int, int], ...] = ()  # (year, month) named: "November 2025"
     days: tuple[tuple[int, int], ...] = ()  # (month, day) named without a year: "on 13 March"
     grade: str = ""  # a grade the question names ("inadequate"), one of judgements.GRADES
@@ -134,6 +135,7 @@ def understand(
         shape=shape,
         spread=spread,
         quantity=quantity,
+        counted=quantities.counted(unplaced(question), quantity),
         months=months_in(question),
         days=days_in(question),
         grade=_grade(question),
@@ -199,13 +201,19 @@ _PLACING = re.compile(
 
 def topic_of(question: str) -> str:
     """The question without the councils, dates and inspection words that place it: those are
-    matched against document metadata, so sentences are scored on what is asked about."""
+    matched against document metadata, so sentences are scored on what is asked about (the
+    question itself when too little is left to score on)."""
+    text = unplaced(question)
+    return text if len(terms(text)) >= 3 else question
+
+
+def unplaced(question: str) -> str:
+    """The question with the councils, dates and inspection words that place it taken out."""
     text = question
     for m in reversed(councils.mentions(question)):
         text = text[: m.start] + " " + text[m.end :]
     text = re.sub(r"[’']s\b", "", _PLACING.sub(" ", text))
-    text = _tidy(text)
-    return text if len(terms(text)) >= 3 else question
+    return _tidy(text)
 
 
 # Small words left hanging where a council or date was cut out: "in ,", "by the ?", "the on".

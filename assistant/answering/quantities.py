@@ -8,9 +8,10 @@ number is a year, a date or a reference ("enabler 2", "paragraph 16.31") answers
 
 from __future__ import annotations
 
+import math
 import re
 
-from assistant.core.text import MONTH_PATTERN, YEAR_PATTERN
+from assistant.core.text import MONTH_PATTERN, YEAR_PATTERN, terms
 
 COUNT, SHARE, MONEY, FREQUENCY, DATE, TIME, DURATION = (
     "count",
@@ -105,6 +106,39 @@ def asked(question: str) -> str:
     return ""
 
 
+# Words of a quantity question that say how it is asked or measured, not what is counted (an
+# amount of money is written in pounds, whatever the question calls it).
+_MEASURE = frozenset(
+    terms("many much number amount percentage proportion share per cent time money cash funding")
+)
+# Kinds that count or measure a thing; a date, a time or a length qualifies an event instead.
+_OF_A_THING = frozenset({COUNT, SHARE, MONEY})
+SHARE_OF_THING = 0.5  # of the counted thing's words a sentence must hold
+
+
+def counted(unplaced: str, kind: str) -> tuple[str, ...]:
+    """The words of what a quantity question counts: the question without the council and
+    dates that place it, after the words that ask ("how many foster beds had ... ring-fenced"
+    -> foster, bed, ring, fenced), so that a number of something else is no answer. None for
+    a date, a time or a length, which are of an event, not a thing."""
+    pattern = dict(_ASKS_RE).get(kind)
+    found = pattern.search(unplaced) if pattern and kind in _OF_A_THING else None
+    if found is None:
+        return ()
+    words = terms(unplaced[found.end() :]) or terms(unplaced[: found.start()])
+    return tuple(dict.fromkeys(t for t in words if t not in _MEASURE and not t.isdigit()))
+
+
+def about(thing: tuple[str, ...], text: str) -> bool:
+    """Whether `text` speaks of the counted thing: half its words, and two when it has two
+    ("children in care" is not "children on child protection plans")."""
+    if not thing:
+        return True
+    have = set(terms(text))
+    wanted = max(min(2, len(thing)), math.ceil(SHARE_OF_THING * len(thing)))
+    return sum(t in have for t in thing) >= wanted
+
+
 def holds(kind: str, sentence: str) -> bool:
     """Whether a sentence holds a quantity of that kind."""
     pattern = _HOLDS.get(kind)
@@ -112,6 +146,7 @@ def holds(kind: str, sentence: str) -> bool:
 
 
 def has_count(sentence: str) -> bool:
-    """A number (in digits or words) that is not a year, a date or a reference number."""
-    rest = _REFERENCE.sub(" ", _CALENDAR.sub(" ", sentence))
+    """A number (in digits or words) that is not a year, a date, a length of time ("nine
+    months") or a reference number."""
+    rest = _REFERENCE.sub(" ", _DURATION.sub(" ", _CALENDAR.sub(" ", sentence)))
     return bool(_NUMBER.search(rest) or _STRICT_SHARE.search(rest))

@@ -178,8 +178,13 @@ def _scored(
             if c.kind != UnitKind.SENTENCE or not shared.is_boilerplate(c.text)
         ]
     )
-    if intent.shape == Shape.QUANTITY:
-        cands = [c for c in cands if quantities.holds(intent.quantity, c.text)]
+    if intent.shape == Shape.QUANTITY:  # a number of the thing asked about, not of another
+        cands = [
+            c
+            for c in cands
+            if quantities.holds(intent.quantity, c.text)
+            and quantities.about(intent.counted, " ".join((c.text, *c.hit.passage.section)))
+        ]
     return score(
         intent.question,
         intent.topic,

@@ -6,12 +6,14 @@ index of the sample corpus (the session's `corpus_assistant`).
 
 from dataclasses import replace
 
+import pytest
+
 from assistant.answering.compose import Chosen, compose
 from assistant.answering.conversation import Turn
 from assistant.answering.intent import Scope, admits, named_kinds, topic_of
 from assistant.answering.intent import understand as understand_question
 from assistant.answering.policy import AnswerPolicy
-from assistant.answering.quantities import COUNT, SHARE
+from assistant.answering.quantities import COUNT, SHARE, about
 from assistant.answering.quantities import holds as holds_quantity
 from assistant.answering.retrieval import Hit
 from assistant.answering.selection import Candidate, is_statement, originals, select
@@ -54,6 +56,33 @@ def test_question_kinds_are_named_only_when_specific():
         "full_inspection",
     }
     assert named_kinds("What did the inspection say about caseloads?") == set()
+
+
+def test_a_length_of_time_is_no_count():
+    assert not holds_quantity(COUNT, "Children known to services for over nine months are seen.")
+    assert holds_quantity(COUNT, "Nine children had been known to services for over a year.")
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("How many agency social workers does Liverpool employ?", {"agency", "social", "worker"}),
+        ("What proportion of Kent's care leavers are in work?", {"care", "leaver", "work"}),
+        ("How much did Devon spend on agency staff in 2024?", {"agency", "staff"}),
+    ],
+)
+def test_a_quantity_question_knows_what_it_counts(question, thing):
+    intent = understand_question(question)
+    assert thing <= set(intent.counted)
+    assert not {"liverpool", "kent", "devon", "2024"} & set(intent.counted), "placing words"
+
+
+def test_a_number_of_another_thing_is_no_answer():
+    children_in_care = understand_question("How many children were in care in Leeds in 2022?")
+    assert about(children_in_care.counted, "There were 812 children in care in March 2022.")
+    assert not about(children_in_care.counted, "420 children were on child protection plans.")
+    dated = understand_question("When did inspectors visit Leeds to look at children in care?")
+    assert dated.counted == (), "a date is of an event, whatever the sentence names"
 
 
 def test_quantity_questions_need_the_right_kind_of_number():

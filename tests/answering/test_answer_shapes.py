@@ -166,6 +166,34 @@ def test_a_quantity_question_quotes_only_sentences_holding_one_of_that_kind(corp
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "How many pupil referral units does Lancashire commission?",
+        "What number of pupil referral units does Lancashire commission?",
+        "Lancashire's pupil referral units: how many are there?",
+    ],
+)
+def test_a_quantity_is_a_number_of_the_thing_asked(corpus_assistant, question):
+    answer = corpus_assistant.ask(question)
+    assert answer.shape == "quantity"
+    assert "nine pupil referral units" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many foster carers did Liverpool recruit last year?",
+        "What number of new foster carers has Liverpool taken on?",
+    ],
+)
+def test_a_number_of_something_else_is_declined(corpus_assistant, question):
+    # Liverpool's report gives numbers of social workers, teams and visits, none of foster
+    # carers recruited: quoting one of them would answer another question.
+    answer = corpus_assistant.ask(question)
+    assert not answer.answered and answer.declined.rule == DeclineRule.NO_QUANTITY
+
+
+@pytest.mark.parametrize(
     ("question", "rule", "says"),
     [
         (

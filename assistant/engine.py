@@ -12,7 +12,8 @@ from assistant.answering.asks import AskReader
 from assistant.answering.compose import compose, declined
 from assistant.answering.conversation import Turn, contextualise
 from assistant.answering.index_view import IndexView
-from assistant.answering.intent import Shape, understand
+from assistant.answering.intent import QueryIntent, Shape, understand
+from assistant.answering.parts import combined, parts_of
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.retrieval import Hit, Retriever
 from assistant.answering.shapes import answer_units
@@ -61,10 +62,27 @@ class Assistant:
         where: Filter | None = None,
         history: list[Turn] | None = None,
     ) -> Answer:
-        """Answer `question` from the index with verbatim, cited sentences, or decline."""
+        """Answer `question` from the index with verbatim, cited sentences, or decline; a
+        question with two asks is answered part by part."""
         started = time.perf_counter()
         context = contextualise(question, history)
-        intent = understand(question, scope=context.scope, query=context.query, asks=self.asks)
+        whole = understand(question, scope=context.scope, query=context.query, asks=self.asks)
+        asked = parts_of(question)
+        if len(asked) == 1:
+            answer = self._answer_intent(whole, k=k, where=where)
+        else:
+            answers = [
+                self._answer_intent(_part(whole, p, self.asks), k=k, where=where) for p in asked
+            ]
+            answer = combined(question, answers)
+        answer.seconds = time.perf_counter() - started
+        if self.settings.llm_url:  # the summary's modules load only when a model is set
+            from assistant.summary.summarise import summarise
+
+            answer.summary = summarise(answer, settings=self.settings)
+        return answer
+
+    def _answer_intent(self, intent, *, k: int | None, where: Filter | None) -> Answer:
         hits = self.retriever.search(
             intent.query,
             k=k or self.policy.passages,
@@ -72,13 +90,7 @@ class Assistant:
             scope=intent.scope,
             topic=intent.query_topic,
         )
-        answer = self._answer(intent, hits, where=where)
-        answer.seconds = time.perf_counter() - started
-        if self.settings.llm_url:  # the summary's modules load only when a model is set
-            from assistant.summary.summarise import summarise
-
-            answer.summary = summarise(answer, settings=self.settings)
-        return answer
+        return self._answer(intent, hits, where=where)
 
     def _answer(self, intent, hits: list[Hit], *, where: Filter | None) -> Answer:
         """The decline rules in turn, then the units the question's shape asks for."""
@@ -156,3 +168,16 @@ class Assistant:
         self.embedder.embed_query("warm up")
         self.asks.shape("warm up")
         self.retriever.keyword_index()
+
+
+def _part(whole: QueryIntent, part: str, asks: AskReader) -> QueryIntent:
+    """One ask of a two-part question, placed as the whole question is: its councils, years,
+    days and kinds of document, which a reader says once."""
+    intent = understand(part, scope=whole.scope, asks=asks)
+    return replace(
+        intent,
+        kinds=intent.kinds or whole.kinds,
+        months=intent.months or whole.months,
+        days=intent.days or whole.days,
+        query=f"{part} ({', '.join(whole.councils)})" if whole.councils else part,
+    )

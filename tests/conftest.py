@@ -73,6 +73,22 @@ def corpus_assistant(corpus_index):
     return Assistant(corpus_index)
 
 
+@pytest.fixture(scope="session")
+def asks(tmp_path_factory):
+    """The question reader on the real model, fitted once per session in its own cache."""
+    from assistant.answering.asks import AskReader
+    from assistant.settings import DEFAULT_MODEL
+    from assistant.vectors.embedder import Embedder
+
+    embedder = Embedder(DEFAULT_MODEL)
+    return AskReader(
+        embedder.embed,
+        embedder.embed_query,
+        model=DEFAULT_MODEL,
+        cache=tmp_path_factory.mktemp("asks-cache"),
+    )
+
+
 @pytest.fixture
 def small_settings(tmp_path):
     from assistant.settings import Settings

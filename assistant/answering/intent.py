@@ -123,10 +123,13 @@ def understand(
     query = question if query is None else query
     quantity = quantities.asked(question)
     shape = Shape.QUANTITY if quantity else _shape(question)
-    if shape == Shape.FACT and asks is not None:
-        shape = asks.shape(question) or Shape.FACT
-    cue = _LIST.search(question) if shape == Shape.LIST else None
     spread = _spread(question, scope, shape)
+    # A change over time or a comparison is answered with each report's or council's own
+    # statements on the topic, whatever it asks of them; only a plain question is read.
+    if shape == Shape.FACT and spread == Spread.ANYWHERE and asks is not None:
+        shape = asks.shape(question) or Shape.FACT
+        spread = _spread(question, scope, shape)
+    cue = _LIST.search(question) if shape == Shape.LIST else None
     return QueryIntent(
         question=question,
         topic=topic,
@@ -270,9 +273,11 @@ def named_kinds(question: str) -> set[str]:
 
 # --- the shape of the answer -------------------------------------------------------------
 
-# Each pattern says what kind of unit answers: how reports are written decides the answer
-# (their lists of what must improve, their grade tables), and these are the ways people ask
-# for those parts.
+# The shape is read by meaning (`answering.asks`) where no pattern below decides it. The
+# patterns that remain name the reports' own vocabulary, which a question borrows when it asks
+# for that part of a report: the headings of their lists ("areas for priority action", "what
+# needs to improve", "recommendations") and the words of their grade tables ("judged",
+# "rated", "overall effectiveness"); and "why", and the few other ways English asks a reason.
 _LIST = re.compile(
     r"\b(list|areas? for (priority action|improvement|development)|priority actions?"
     r"|recommendations?|actions? (required|needed|set)"
@@ -286,25 +291,13 @@ _JUDGEMENT = re.compile(
     r"|(inspection )?outcome of|what outcome)\b",
     re.I,
 )
-_EXAMPLES = re.compile(
-    r"\b(examples?|case stud(y|ies)|good practice|best practice|instances? of|illustrat\w*)\b"
-    r"|\bwhat does (\w+ )?(good|great|excellent|outstanding|strong|effective) .{0,60}"
-    r"look like\b",
+_WHY = re.compile(
+    r"\b(why|how come|reasons? (for|why)|what (was|is|were|has been) behind"
+    r"|what (caused|led to|explains))\b",
     re.I,
 )
-_DECISION = re.compile(
-    r"\bwhat did (the )?[\w ]{0,40}?(committee|council|cabinet|panel|board|members?|executive)"
-    r" (do|decide|agree|resolve|conclude)\b|\bhow did [\w ]{0,40}?(deal with|respond to|handle"
-    r"|decide)\b|\bvoted? (against|for)\b"
-    r"|\bwhat was (decided|agreed|resolved)\b|\b(decision|resolution)s? (was|were) (taken|made)\b",
-    re.I,
-)
-_REASON = re.compile(
-    r"^\s*why\b|\bwhy (did|do|does|was|were|is|are|had|has|have)\b"
-    r"|\bwhat (was|is|has been|were) (behind|the reason|the cause)|\breasons? (for|why)\b"
-    r"|\bwhat (caused|led to|drove|explains)\b",
-    re.I,
-)
+# How an answer spreads over documents is still read from words: a comparison names two
+# councils or says so, a change over time says what changed. The reader has no spread yet.
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|differ\w*|versus|vs\.?|both|each of)\b", re.I)
 _OVER_TIME = re.compile(
     r"\b(improved|improving|change[ds]?|changing|since( the)? (last|previous|its|their)|over time"
@@ -316,16 +309,12 @@ _OVER_TIME = re.compile(
 
 
 def _shape(question: str) -> Shape:
-    if _REASON.search(question):  # "why was it given areas for priority action?"
+    if _WHY.search(question):  # "why was it given areas for priority action?"
         return Shape.REASON
-    if _DECISION.search(question):
-        return Shape.DECISION
     if _LIST.search(question):
         return Shape.LIST
     if _JUDGEMENT.search(question):
         return Shape.JUDGEMENT
-    if _EXAMPLES.search(question):
-        return Shape.EXAMPLES
     return Shape.FACT
 
 

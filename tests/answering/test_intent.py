@@ -44,8 +44,8 @@ from assistant.index.catalogue import Catalogue
         ("How well are children in care supported in Norfolk?", Shape.FACT, Spread.ANYWHERE),
     ],
 )
-def test_the_shape_of_answer_a_question_asks_for(question, shape, spread):
-    intent = understand(question)
+def test_the_shape_of_answer_a_question_asks_for(question, shape, spread, asks):
+    intent = understand(question, asks=asks)
     assert (intent.shape, intent.spread) == (shape, spread)
 
 

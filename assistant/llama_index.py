@@ -65,6 +65,7 @@ def _document_fields(meta, *, source: str, page: int | None) -> dict[str, Any]:
         "doc_type": meta.doc_type,
         "year": meta.year or None,
         "published": meta.published,
+        "overall_judgement": meta.overall_judgement or None,
     }
 
 

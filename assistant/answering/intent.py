@@ -277,7 +277,8 @@ def named_kinds(question: str) -> set[str]:
 # patterns that remain name the reports' own vocabulary, which a question borrows when it asks
 # for that part of a report: the headings of their lists ("areas for priority action", "what
 # needs to improve", "recommendations") and the words of their grade tables ("judged",
-# "rated", "overall effectiveness"); and "why", and the few other ways English asks a reason.
+# "rated", "overall effectiveness"), the words minutes record decisions in; and "why", and the
+# few other ways English asks a reason.
 _LIST = re.compile(
     r"\b(list|areas? for (priority action|improvement|development)|priority actions?"
     r"|recommendations?|actions? (required|needed|set)"
@@ -291,6 +292,8 @@ _JUDGEMENT = re.compile(
     r"|(inspection )?outcome of|what outcome)\b",
     re.I,
 )
+# The words minutes record decisions in ("RESOLVED that", "decided", "voted against").
+_DECIDED = re.compile(r"\b(decide[ds]?|resolved?|vot(e|ed|es|ing))\b", re.I)
 _WHY = re.compile(
     r"\b(why|how come|reasons? (for|why)|what (was|is|were|has been) behind"
     r"|what (caused|led to|explains))\b",
@@ -311,6 +314,8 @@ _OVER_TIME = re.compile(
 def _shape(question: str) -> Shape:
     if _WHY.search(question):  # "why was it given areas for priority action?"
         return Shape.REASON
+    if _DECIDED.search(question):
+        return Shape.DECISION
     if _LIST.search(question):
         return Shape.LIST
     if _JUDGEMENT.search(question):

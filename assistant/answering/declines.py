@@ -66,13 +66,16 @@ def check_scope(intent: QueryIntent, catalogue: Catalogue, keyword_index=None) -
 def _any_from_months(intent: QueryIntent, records, keyword_index) -> bool:
     """Whether a document is from a month the question names ("in February 2025"): its
     inspection or publication fell in it, or it speaks of it (a passage names the month and
-    the year: "At 30 September 2017, 519 children..." in a report inspected that November)."""
+    the year: "At 30 September 2017, 519 children..." in a report inspected that November).
+    Only when every document's months are known can none be from the month."""
     wanted = set(intent.months)
     titled = [r for r in records if _names_in_title(intent.topic, r.title)]
     if titled:  # "the Corporate Parenting Panel in February": that panel's own papers' dates
         return any(months_covered(r.meta) & wanted for r in titled)
     if any(months_covered(r.meta) & wanted for r in records):
         return True
+    if any(not months_covered(r.meta) for r in records):
+        return True  # a document whose months are unknown may be from that month
     if keyword_index is None or not keyword_index.ids:
         return True  # nothing to look in: no reason to decline
     doc_ids = {r.doc_id for r in records}

@@ -233,3 +233,18 @@ def test_still_asks_what_remains_not_how_things_changed():
     assert understand("Has Havering improved since the last inspection?").spread == (
         Spread.OVER_TIME
     )
+
+
+def test_a_month_is_ruled_out_only_when_every_documents_months_are_known():
+    from assistant.core.passage import Passage
+    from assistant.index.keyword import KeywordIndex
+
+    text = "Caseloads in Kent were discussed with the panel."
+    passages = [Passage(f"{d}:0", d, f"{d}.pdf", 1, 0, 0, len(text), text) for d in ("k", "p")]
+    keywords = KeywordIndex.build([passages], stamp="test")
+    dated = Catalogue.of([record("k", "Kent", "focused_visit", "2024-02-27")])
+    question = understand("What did Kent's papers say about caseloads in June 2024?")
+    ruled_out = declines.check_scope(question, dated, keywords).decline
+    assert ruled_out.rule == DeclineRule.NO_MATCHING_DOCUMENT
+    undated = Catalogue.of([*dated.records, record("p", "Kent", "committee_paper", "2024")])
+    assert declines.check_scope(question, undated, keywords).decline is None, "any month of 2024"

@@ -26,8 +26,10 @@ from assistant.core.councils import named as named_councils
 from assistant.core.councils import reorganised
 from assistant.core.filters import Condition, Filter
 from assistant.core.meta import kind_label, months_covered
+from assistant.core.record import DocumentRecord
 from assistant.core.text import MONTH_NAMES, MONTHS, STOP_WORDS, terms
 from assistant.index.catalogue import Catalogue
+from assistant.index.keyword import KeywordIndex
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,9 @@ class Scoped:
     notes: tuple[str, ...] = ()
 
 
-def check_scope(intent: QueryIntent, catalogue: Catalogue, keyword_index=None) -> Scoped:
+def check_scope(
+    intent: QueryIntent, catalogue: Catalogue, keyword_index: KeywordIndex | None = None
+) -> Scoped:
     """Councils the index does not hold (a council since replaced stands for its successors),
     and kinds, years or months it holds nothing of."""
     councils, notes = _successors_for(intent.councils, catalogue)
@@ -63,7 +67,9 @@ def check_scope(intent: QueryIntent, catalogue: Catalogue, keyword_index=None) -
     return Scoped(narrowed, None, notes)
 
 
-def _any_from_months(intent: QueryIntent, records, keyword_index) -> bool:
+def _any_from_months(
+    intent: QueryIntent, records: list[DocumentRecord], keyword_index: KeywordIndex | None
+) -> bool:
     """Whether a document is from a month the question names ("in February 2025"): its
     inspection or publication fell in it, or it speaks of it (a passage names the month and
     the year: "At 30 September 2017, 519 children..." in a report inspected that November).
@@ -129,7 +135,7 @@ def _no_document(intent: QueryIntent, catalogue: Catalogue, *, months: bool = Fa
 
 
 def unknown_names(
-    intent: QueryIntent, keyword_index, catalogue: Catalogue | None = None
+    intent: QueryIntent, keyword_index: KeywordIndex, catalogue: Catalogue | None = None
 ) -> Decline | None:
     """Capitalised names in the question (not its first word, not a council, month or common
     word) that no passage mentions: a question about "Mars" cannot be answered. When the

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from assistant.core.answer import Summary, SummarySentence
+from assistant.core.answer import Answer, Summary, SummarySentence
 from assistant.core.text import one_line
 from assistant.summary.grounding import Verdict, check, markers_of, split_written, without_markers
 from assistant.summary.writer import SummaryUnavailable, write
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 MAX_SENTENCES = 4
 INSTRUCTIONS = (
@@ -35,8 +39,8 @@ EXAMPLE = (
 )
 
 
-def summarise(answer, *, settings) -> Summary | None:
-    """The checked summary of `answer` (a `core.answer.Answer`), or None when no model is set
+def summarise(answer: Answer, *, settings: Settings) -> Summary | None:
+    """The checked summary of `answer`, or None when no model is set
     or there is nothing to summarise. Never raises for a slow or absent model."""
     if not settings.llm_url or not answer.answered or not answer.citations:
         return None

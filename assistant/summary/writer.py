@@ -8,7 +8,11 @@ The only importer of `llama_index.llms` and `openai`, both imported when a summa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 MAX_SUMMARY_TOKENS = 220  # four short sentences with markers, and room to finish the last
 
@@ -31,7 +35,7 @@ def api_base(url: str) -> str:
     return url if urlparse(url).path.strip("/") else url.rstrip("/") + "/v1"
 
 
-def write(prompt: str, *, settings) -> Reply:
+def write(prompt: str, *, settings: Settings) -> Reply:
     """The model's reply to `prompt`, within `settings.llm_timeout` seconds and with no retry;
     SummaryUnavailable, with one line saying why, when it cannot be had."""
     import openai

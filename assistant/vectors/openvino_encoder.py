@@ -56,7 +56,8 @@ class OpenVinoEncoder(GraphEncoder):
         self._output = self._compiled.outputs[0]
         self._request = self._compiled.create_infer_request()
         self._lock = threading.Lock()  # an infer request runs one batch at a time
-        self.precision = str(self._compiled.get_property("INFERENCE_PRECISION_HINT"))
+        # what the plugin chose, "bf16" or "f32" (a CPU without bf16 units would emulate it)
+        self.precision = self._compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name()
 
     def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         with self._lock:

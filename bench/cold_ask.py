@@ -3,7 +3,7 @@ collection and embeds one question (ONNX Runtime on the cached graph), and nothi
 the full command spends above the floor is ours: question understanding, retrieval, the keyword
 index, the answer step, printing.
 
-    .venv/bin/python bench/cold_ask.py --index /work/idx/corpus --runs 10 --json
+    .venv/bin/python bench/cold_ask.py --index index --runs 10 --json [--before OTHER_CHECKOUT]
 
 The two take turns, run after run, on the same index and question, so a machine whose speed
 drifts slows both alike; medians of `--runs`. `--imports` adds `python -X importtime` of one
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -46,42 +47,49 @@ print(collection.count(), vector.shape)
 """
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], root: Path = ROOT) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    env = os.environ | {"PYTHONPATH": str(root)}  # this checkout's code, not an installed one
+    done = subprocess.run(command, capture_output=True, text=True, cwd=root, env=env)
     seconds = time.perf_counter() - started
     if done.returncode != 0 or not done.stdout.strip():
         raise SystemExit(f"{command[:4]} failed:\n{done.stderr[-2000:]}")
     return seconds
 
 
-def measure(index: Path, *, runs: int, question: str) -> dict:
-    commands = {
-        "floor": [sys.executable, "-c", FLOOR, str(index), question],
-        "ask": [sys.executable, "-m", "assistant.cli", "ask", question, "--index", str(index)],
-    }
-    timed(commands["ask"])  # the first run reads the files from disk; not a cold process's cost
+def measure(index: Path, *, runs: int, question: str, before: Path | None = None) -> dict:
+    """Medians of the floor, this checkout's ask and (`before`) another checkout's, in turns."""
+    ask = [sys.executable, "-m", "assistant.cli", "ask", question, "--index", str(index)]
+    commands = {"floor": ([sys.executable, "-c", FLOOR, str(index), question], ROOT)}
+    commands["ask"] = (ask, ROOT)
+    if before:
+        commands["ask, before"] = (ask, before)
+    for command, root in commands.values():  # the first run reads the files from disk
+        timed(command, root)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(timed(command))
-    floor, ask = (statistics.median(times[n]) for n in ("floor", "ask"))
-    return {
-        "runs": runs,
-        "floor_s": round(floor, 3),
-        "ask_s": round(ask, 3),
-        "ask_over_floor": round(ask / floor, 2),
-        "ours_s": round(ask - floor, 3),
-        "floor_min_s": round(min(times["floor"]), 3),
-        "ask_min_s": round(min(times["ask"]), 3),
-    }
+        for name, (command, root) in commands.items():
+            times[name].append(timed(command, root))
+    floor = statistics.median(times["floor"])
+    result = {"runs": runs, "floor_s": round(floor, 3)}
+    result["floor_min_s"] = round(min(times["floor"]), 3)
+    for name in [n for n in commands if n != "floor"]:
+        median = statistics.median(times[name])
+        result[name] = {
+            "s": round(median, 3),
+            "min_s": round(min(times[name]), 3),
+            "over_floor": round(median / floor, 2),
+            "above_floor_s": round(median - floor, 3),
+        }
+    return result
 
 
 def import_costs(index: Path, *, question: str, top: int = 12) -> dict:
     """Cumulative import time of the slowest top-level packages in one cold ask (ms)."""
     command = [sys.executable, "-X", "importtime", "-m", "assistant.cli", "ask", question]
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [*command, "--index", str(index)], capture_output=True, text=True, cwd=ROOT
+        [*command, "--index", str(index)], capture_output=True, text=True, cwd=ROOT, env=env
     )
     costs: dict[str, int] = {}
     for line in done.stderr.splitlines():
@@ -99,10 +107,11 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--question", default=QUESTION)
+    parser.add_argument("--before", type=Path, help="another checkout's ask, in turns")
     parser.add_argument("--imports", action="store_true", help="add import costs (ms)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = measure(args.index, runs=args.runs, question=args.question)
+    result = measure(args.index, runs=args.runs, question=args.question, before=args.before)
     if args.imports:
         result["imports_ms"] = import_costs(args.index, question=args.question)
     print(json.dumps(result, indent=None if args.json else 1))

@@ -305,7 +305,9 @@ def eval_int8(index: Path, questions: list[Path], *, threads: int) -> dict:
     Embedder(cache=folder / "cache").torch.export_onnx(folder)
     int8 = onnx_encoder.OnnxEncoder(folder, threads=threads, graph=quantise(folder, careful=True))
     assistant = Assistant(Settings.from_env(index_dir=index))
-    assistant.embedder._encoder = int8  # every text, passages and questions alike
+    # every text, passages (the bulk encoder) and questions alike
+    assistant.embedder._encoder = assistant.embedder._bulk = int8
+    assistant.embedder.bulk_note = "int8"
     report = assistant.ingest([ROOT / "corpus", SEEDS])
     assistant.warm()
     systems = evaluation.systems_for(assistant, k=12)

@@ -204,6 +204,8 @@ def _print_ingest(report) -> None:
         print(f"Not indexed (unsupported file types) {len(report.unsupported)}:")
         for s in report.unsupported:
             print(f"  {s.path}")
+    if report.encoder:
+        print(report.encoder)
     for note in report.notes:
         print(note)
 

@@ -42,6 +42,7 @@ class Assistant:
             batch_size=settings.embed_batch,
             threads=settings.threads,
             cache=settings.encoder_cache,
+            bulk_precision=settings.bulk_precision,
         )
         self.store = Store(settings, model_name=settings.model, create=create)
         self.retriever = Retriever(

@@ -48,6 +48,10 @@ class Settings:
         default_factory=lambda: Path("~/.cache/inspection-assistant/encoders").expanduser()
     )
 
+    # Ingest's bulk encoder: "auto" embeds in bfloat16 on OpenVINO where the CPU has bf16 units
+    # (fp32 ONNX Runtime elsewhere), "fp32" always in fp32 (vectors/embedder.py)
+    bulk_precision: str = "auto"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         """Settings from ASSISTANT_* variables, then explicit overrides (CLI flags) on top."""
@@ -126,6 +130,15 @@ def _collection(name: str, raw: str) -> str:
     return raw
 
 
+def _choice(*allowed: str) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        if raw.lower() not in allowed:
+            raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+        return raw.lower()
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Variable:
     name: str
@@ -144,6 +157,7 @@ VARIABLES = (
     Variable("ASSISTANT_DOCS", "doc_roots", _paths),
     Variable("ASSISTANT_ENCODER_CACHE", "encoder_cache", _path),
     Variable("ASSISTANT_CONTEXT_HEADERS", "contextual", _flag),
+    Variable("ASSISTANT_BULK_PRECISION", "bulk_precision", _choice("auto", "fp32")),
     Variable("ASSISTANT_LLM_URL", "llm_url", _url),
     Variable("ASSISTANT_LLM_MODEL", "llm_model", _text),
     Variable("ASSISTANT_LLM_KEY", "llm_key", _text),

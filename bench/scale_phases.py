@@ -44,7 +44,7 @@ def phase_ingest(corpus: Path, index: Path) -> dict:
     from assistant.settings import Settings
 
     assistant = Assistant(Settings.from_env({}, index_dir=index))
-    assistant.embedder.embed(["warm up"] * 65)  # load (or export) the model before the clock
+    assistant.embedder.embed_passages(["warm up"] * 65)  # load the encoders before the clock
     started, cpu = time.perf_counter(), _cpu_s()
     report = assistant.ingest([corpus])
     seconds, cpu = time.perf_counter() - started, _cpu_s() - cpu
@@ -58,9 +58,10 @@ def phase_ingest(corpus: Path, index: Path) -> dict:
     }
 
 
-def phase_limit(index: Path, sample: int) -> dict:
-    """The encoder's own encode() on the same passage texts with the same batch settings: the
-    one ingest uses (ONNX Runtime on the exported graph, or torch where that cannot be had)."""
+def phase_limit(index: Path, sample: int, which: str = "bulk") -> dict:
+    """An encoder's own encode() on the same passage texts with the same batch settings:
+    `which` is "bulk", the one ingest uses (bf16 on OpenVINO where the CPU has bf16 units), or
+    "fp32", ONNX Runtime on the exported graph (the fp32 limit; torch where no graph can be had)."""
     import random
 
     from assistant.index.store import Store
@@ -80,12 +81,15 @@ def phase_limit(index: Path, sample: int) -> dict:
         batch_size=settings.embed_batch,
         threads=settings.threads,
         cache=settings.encoder_cache,
+        bulk_precision=settings.bulk_precision,
     )
-    embedder.encoder.encode(["warm up"] * 65, batch_size=settings.embed_batch)
+    encoder = embedder.bulk if which == "bulk" else embedder.encoder
+    encoder.encode(["warm up"] * 65, batch_size=settings.embed_batch)
     started, cpu = time.perf_counter(), _cpu_s()
-    embedder.encoder.encode(texts, batch_size=settings.embed_batch)
+    encoder.encode(texts, batch_size=settings.embed_batch)
     seconds, cpu = time.perf_counter() - started, _cpu_s() - cpu
     return {
+        "limit_encoder": embedder.bulk_note if which == "bulk" else "fp32",
         "limit_passages": len(texts),
         "limit_s": round(seconds, 1),
         "limit_passages_per_s": round(len(texts) / seconds, 2),
@@ -234,7 +238,7 @@ def _percentile(values: list[float], pct: float) -> float:
 
 PHASES = {
     "ingest": lambda c, i: phase_ingest(Path(c), Path(i)),
-    "limit": lambda i, n: phase_limit(Path(i), int(n)),
+    "limit": lambda i, n, which="bulk": phase_limit(Path(i), int(n), which),
     "query": lambda i: phase_query(Path(i)),
     "grow": lambda s, t, n: phase_grow(Path(s), Path(t), int(n)),
     "subset": lambda s, t, n: phase_subset(Path(s), Path(t), int(n)),

@@ -198,6 +198,7 @@ OWNERS = {
     "sentence_transformers": {"assistant/vectors/torch_encoder.py"},
     "transformers": {"assistant/vectors/torch_encoder.py"},
     "onnxruntime": {"assistant/vectors/onnx_encoder.py"},
+    "openvino": {"assistant/vectors/openvino_encoder.py"},
     "streamlit": set(),  # the page (ui/) only
 }
 

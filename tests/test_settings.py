@@ -27,6 +27,7 @@ from assistant.settings import VARIABLES, Settings, SettingsError
         ("ASSISTANT_COLLECTION", "a b", "letters, digits"),
         ("ASSISTANT_CONTEXT_HEADERS", "maybe", "1 or 0"),
         ("ASSISTANT_LLM_TIMEOUT", "0", "between 1 and 600"),
+        ("ASSISTANT_BULK_PRECISION", "int8", "one of auto, fp32, not 'int8'"),
     ],
 )
 def test_a_bad_value_is_one_error_naming_the_variable(variable, value, says):

@@ -49,6 +49,7 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     repaired: int = 0  # documents whose half-written passages an interrupted run left behind
     notes: list[str] = field(default_factory=list)
+    encoder: str = ""  # which encoder embedded the passages, and why; "" when none were
 
     @property
     def failed(self) -> list[Skipped]:
@@ -77,6 +78,7 @@ class IngestReport:
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.failed],
             "unsupported": [s.path for s in self.unsupported],
             "notes": list(self.notes),
+            "encoder": self.encoder,
         }
 
 
@@ -124,6 +126,7 @@ def ingest(
             progress=progress,
             layout_id=current,
         )
+        report.encoder = embedder.bulk_note
         _note_kept_versions(report, records)
         if prune:
             report.files_removed = _prune(roots, found, records, store, report)
@@ -214,7 +217,7 @@ def _embed_and_store(
     runs = embed_in_runs(
         prepared,
         texts_of=lambda item: _texts_to_embed(item, contextual=settings.contextual),
-        embed=embedder.embed,
+        embed=embedder.embed_passages,
         min_texts=run,
         first_texts=settings.embed_batch,
     )

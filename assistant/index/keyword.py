@@ -165,15 +165,41 @@ class KeywordIndex:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT or meta.get("tokens") != keyword_tokens(_PROBE):
                 return None
-            model = None
-            if meta["ids"]:
-                import bm25s
-
-                model = bm25s.BM25.load(str(folder / "bm25"), mmap=False, show_progress=False)
+            model = _SavedScores.load(folder / "bm25") if meta["ids"] else None
             shared = frozenset(meta.get("boilerplate", ()))
             return cls(meta["stamp"], meta["ids"], meta["fields"], model, meta["vocab"], shared)
         except (OSError, ValueError, KeyError):
             return None
+
+
+class _SavedScores:
+    """A saved bm25s index's scores, read and summed without bm25s. Importing bm25s imports
+    scipy.sparse (and through it numpy.f2py), 0.3-0.5 s of a cold `assistant ask`, to do what is
+    a sum of a few columns of the saved sparse matrix: the same arithmetic as bm25s's numpy
+    backend (np.add.at, one query token after another), so the same scores to the bit. Building
+    and saving stay with bm25s."""
+
+    _FILES = ("data", "indices", "indptr")
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, docs: int):
+        self._data, self._indices, self._indptr, self._docs = data, indices, indptr, docs
+
+    @classmethod
+    def load(cls, folder: Path) -> _SavedScores | object:
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if (folder / "nonoccurrence_array.index.npy").exists():  # BM25L/BM25+: bm25s scores
+            import bm25s
+
+            return bm25s.BM25.load(str(folder), mmap=False, show_progress=False)
+        arrays = [np.load(folder / f"{name}.csc.index.npy") for name in cls._FILES]
+        return cls(*arrays, docs=int(params["num_docs"]))
+
+    def get_scores_from_ids(self, token_ids: list[int]) -> np.ndarray:
+        scores = np.zeros(self._docs, dtype=self._data.dtype)
+        for token in token_ids:
+            start, end = self._indptr[token], self._indptr[token + 1]
+            np.add.at(scores, self._indices[start:end], self._data[start:end])
+        return scores
 
 
 def _filter_fields(passage) -> dict:

@@ -3,7 +3,9 @@ sentence-transformers (checked to 1e-5 when the graph is exported, and tested) w
 importing torch, so a question process starts in about a second and needs ~400 MB, not 1.5 GB.
 
 The only module that imports onnxruntime and tokenizers (both already installed: chromadb
-depends on onnxruntime, transformers on tokenizers).
+depends on onnxruntime, transformers on tokenizers). `GraphEncoder` is the part every runtime of
+the exported graph shares (tokenizing, batching by length, padding, normalising); the bf16
+encoder (`openvino_encoder`) runs the same graph on OpenVINO through it.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from tokenizers import Tokenizer
 from assistant.vectors.encoder import GRAPH, TOKENIZER, GraphFacts
 
 
-class OnnxEncoder:
-    """Encodes texts into unit vectors with the exported graph in `folder`."""
+class GraphEncoder:
+    """Texts to unit vectors through the exported graph in `folder`; a subclass runs it."""
 
-    def __init__(self, folder: Path, *, threads: int | None = None, graph: str = GRAPH):
+    def __init__(self, folder: Path):
         facts = GraphFacts.read(folder)
         self.dimension, self.max_tokens, self._pad_id = (
             facts.dimension,
@@ -30,17 +32,10 @@ class OnnxEncoder:
         self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
         self._tokenizer.enable_truncation(self.max_tokens)
         self._tokenizer.no_padding()  # rows are padded per batch below, to the batch's longest
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or 0  # 0: one per physical core
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        # Idle worker threads sleep rather than spin: a spinning pool steals the CPU that the
-        # UI server, the store and other users' questions need (costs ~5 ms a question).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(
-            str(folder / graph), options, providers=["CPUExecutionProvider"]
-        )
-        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        """One batch through the graph: token ids, type ids and mask in, embeddings out."""
+        raise NotImplementedError
 
     def count_tokens(self, text: str) -> int:
         encoding = self._tokenizer.encode(text, add_special_tokens=False)
@@ -71,5 +66,26 @@ class OnnxEncoder:
             feed["input_ids"][row, :n] = encoding.ids
             feed["token_type_ids"][row, :n] = encoding.type_ids
             feed["attention_mask"][row, :n] = 1
+        return self._run(feed)
+
+
+class OnnxEncoder(GraphEncoder):
+    """The exported graph on ONNX Runtime, in float32: the model's own vectors."""
+
+    def __init__(self, folder: Path, *, threads: int | None = None, graph: str = GRAPH):
+        super().__init__(folder)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or 0  # 0: one per physical core
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        # Idle worker threads sleep rather than spin: a spinning pool steals the CPU that the
+        # UI server, the store and other users' questions need (costs ~5 ms a question).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = onnxruntime.InferenceSession(
+            str(folder / graph), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         (vectors,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
         return vectors

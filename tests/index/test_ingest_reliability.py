@@ -76,9 +76,9 @@ class CountingEmbedder:
         self.inner = inner
         self.embedded = 0
 
-    def embed(self, texts):
+    def embed_passages(self, texts):  # what ingest embeds with
         self.embedded += len(texts)
-        return self.inner.embed(texts)
+        return self.inner.embed_passages(texts)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)

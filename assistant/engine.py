@@ -83,7 +83,7 @@ class Assistant:
             answer.summary = summarise(answer, settings=self.settings)
         return answer
 
-    def _answer_intent(self, intent, *, k: int | None, where: Filter | None) -> Answer:
+    def _answer_intent(self, intent: QueryIntent, *, k: int | None, where: Filter | None) -> Answer:
         hits = self.retriever.search(
             intent.query,
             k=k or self.policy.passages,
@@ -93,7 +93,7 @@ class Assistant:
         )
         return self._answer(intent, hits, where=where)
 
-    def _answer(self, intent, hits: list[Hit], *, where: Filter | None) -> Answer:
+    def _answer(self, intent: QueryIntent, hits: list[Hit], *, where: Filter | None) -> Answer:
         """The decline rules in turn, then the units the question's shape asks for."""
         question = intent.question
         catalogue = self.retriever.catalogue()

@@ -48,11 +48,9 @@ class Settings:
         default_factory=lambda: Path("~/.cache/inspection-assistant/encoders").expanduser()
     )
 
-    # Ingest's bulk encoder: "fp32" (the default) embeds in fp32; "auto" in bfloat16 on OpenVINO
-    # where the CPU has bf16 units (vectors/embedder.py). Not the default yet: on an index built
-    # in bf16, Chroma's nearest passages for one question differed from process to process
-    # (docs/benchmark.md, Encoders), and an answer must not change between two runs.
-    bulk_precision: str = "fp32"
+    # Ingest's bulk encoder: "auto" embeds in bfloat16 on OpenVINO where the CPU has bf16 units
+    # (fp32 ONNX Runtime elsewhere), "fp32" always in fp32 (vectors/embedder.py)
+    bulk_precision: str = "auto"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:

@@ -39,16 +39,11 @@ QUESTIONS = (
 )
 
 
-# Ingest as the benchmark measures it: in bf16 where the CPU has the units (an opt-in setting
-# of the product; docs/benchmark.md, Encoders), against the fp32 limit measured beside it.
-BULK = {"ASSISTANT_BULK_PRECISION": "auto"}
-
-
 def phase_ingest(corpus: Path, index: Path) -> dict:
     from assistant.engine import Assistant
     from assistant.settings import Settings
 
-    assistant = Assistant(Settings.from_env(BULK, index_dir=index))
+    assistant = Assistant(Settings.from_env({}, index_dir=index))
     assistant.embedder.embed_passages(["warm up"] * 65)  # load the encoders before the clock
     started, cpu = time.perf_counter(), _cpu_s()
     report = assistant.ingest([corpus])
@@ -73,7 +68,7 @@ def phase_limit(index: Path, sample: int, which: str = "bulk") -> dict:
     from assistant.settings import Settings
     from assistant.vectors.embedder import Embedder
 
-    settings = Settings.from_env(BULK, index_dir=index)
+    settings = Settings.from_env({}, index_dir=index)
     texts = [
         p.embedding_text(contextual=settings.contextual)
         for page in Store(settings, model_name=settings.model).iter_passages()

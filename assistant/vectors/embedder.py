@@ -78,7 +78,7 @@ class Embedder:
         batch_size: int = 32,
         threads: int | None = None,
         cache: Path | None = None,
-        bulk_precision: str = "fp32",
+        bulk_precision: str = "auto",
     ):
         self.model_name = model
         self.bulk_precision = bulk_precision  # Settings.bulk_precision: "auto" or "fp32"
@@ -180,7 +180,7 @@ class Embedder:
 
         fp32 = self.encoder
         if self.bulk_precision == "fp32":
-            return fp32, "Embedded in fp32 (ASSISTANT_BULK_PRECISION=fp32, the default)"
+            return fp32, "Embedded in fp32 (ASSISTANT_BULK_PRECISION=fp32)"
         if not isinstance(fp32, OnnxEncoder) or self._graph is None:
             return fp32, "Embedded in fp32 on torch (the model has no exported graph)"
         try:

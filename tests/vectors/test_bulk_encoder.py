@@ -54,7 +54,7 @@ def passages() -> list[str]:
 def test_where_the_cpu_has_bf16_units_ingest_embeds_in_bf16_close_to_fp32(cache, passages):
     from assistant.vectors.embedder import Embedder
 
-    embedder = Embedder(cache=cache, bulk_precision="auto")
+    embedder = Embedder(cache=cache)
     assert isinstance(embedder.bulk, OpenVinoEncoder) and embedder.bulk.precision == "bf16"
     assert embedder.bulk_note == "Embedded in bf16 on OpenVINO: this CPU has bf16 units"
     bf16 = embedder.embed_passages(passages)
@@ -72,7 +72,7 @@ def test_without_bf16_units_ingest_embeds_in_fp32(cache, passages, monkeypatch):
     from assistant.vectors.embedder import Embedder
 
     monkeypatch.setattr(openvino_encoder, "bf16_units", lambda: False)  # as such a CPU says
-    embedder = Embedder(cache=cache, bulk_precision="auto")
+    embedder = Embedder(cache=cache)
     assert embedder.bulk is embedder.encoder and isinstance(embedder.bulk, OnnxEncoder)
     assert embedder.bulk_note == "Embedded in fp32: this CPU has no bf16 units"
     expected = embedder.encoder.encode(passages, batch_size=embedder.batch_size)
@@ -82,9 +82,9 @@ def test_without_bf16_units_ingest_embeds_in_fp32(cache, passages, monkeypatch):
 def test_the_setting_fp32_keeps_ingest_in_fp32(cache):
     from assistant.vectors.embedder import Embedder
 
-    for embedder in (Embedder(cache=cache, bulk_precision="fp32"), Embedder(cache=cache)):
-        assert embedder.bulk is embedder.encoder
-        assert embedder.bulk_note == "Embedded in fp32 (ASSISTANT_BULK_PRECISION=fp32, the default)"
+    embedder = Embedder(cache=cache, bulk_precision="fp32")
+    assert embedder.bulk is embedder.encoder
+    assert embedder.bulk_note == "Embedded in fp32 (ASSISTANT_BULK_PRECISION=fp32)"
 
 
 @needs_bf16
@@ -92,7 +92,7 @@ def test_a_bf16_encoder_that_would_move_the_vectors_is_not_used(cache, monkeypat
     from assistant.vectors.embedder import Embedder
 
     monkeypatch.setattr(embedder_module, "BULK_COSINE", 1.0001)  # beyond any bf16 vector
-    embedder = Embedder(cache=cache, bulk_precision="auto")
+    embedder = Embedder(cache=cache)
     with pytest.warns(RuntimeWarning, match="ingest embeds in fp32"):
         assert embedder.bulk is embedder.encoder
     assert embedder.bulk_note.startswith("Embedded in fp32: the bf16 encoder cannot be used")

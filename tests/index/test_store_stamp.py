@@ -16,6 +16,7 @@ from helpers.processes import SYS_PATH, cli
 from helpers.stores import passages, record, store_at, vectors
 
 from assistant.index.keyword import KeywordIndex, keyword_folder
+from assistant.index.store import SEARCH_EF
 
 
 def test_stamp_moves_with_every_write_and_leaves_the_passages_metadata_alone(tmp_path):
@@ -34,7 +35,11 @@ def test_stamp_moves_with_every_write_and_leaves_the_passages_metadata_alone(tmp
     assert store.stamp() == stamps[-1], "a stamp moves only with writes"
 
     stored = store._client.get_collection(store.settings.collection, embedding_function=None)
-    assert stored.metadata == {"hnsw:space": "cosine", "embedding_model": store.model_name}
+    assert stored.metadata == {
+        "hnsw:space": "cosine",
+        "hnsw:search_ef": SEARCH_EF,
+        "embedding_model": store.model_name,
+    }
 
 
 # Run in a child process: write, then SIGKILL itself after the write but before the generation

@@ -119,7 +119,8 @@ def understand(
     the words searched with (a follow-up inherits its conversation's). `asks` reads the shape
     by meaning where no pattern of the documents' own words decides it."""
     scope = scope_of(question) if scope is None else scope
-    topic = topic_of(question)
+    bare = unplaced(question)
+    topic = _topic(question, bare)
     query = question if query is None else query
     quantity = quantities.asked(question)
     shape = Shape.QUANTITY if quantity else _shape(question)
@@ -138,7 +139,7 @@ def understand(
         shape=shape,
         spread=spread,
         quantity=quantity,
-        counted=quantities.counted(unplaced(question), quantity),
+        counted=quantities.counted(bare, quantity),
         months=months_in(question),
         days=days_in(question),
         grade=_grade(question),
@@ -206,8 +207,11 @@ def topic_of(question: str) -> str:
     """The question without the councils, dates and inspection words that place it: those are
     matched against document metadata, so sentences are scored on what is asked about (the
     question itself when too little is left to score on)."""
-    text = unplaced(question)
-    return text if len(terms(text)) >= 3 else question
+    return _topic(question, unplaced(question))
+
+
+def _topic(question: str, bare: str) -> str:
+    return bare if len(terms(bare)) >= 3 else question
 
 
 def unplaced(question: str) -> str:

@@ -86,8 +86,10 @@ class Retriever:
         with self._lock:
             stamp = self._stamp.current()
             if self._keyword is None or self._keyword.stamp != stamp:
-                self._keyword = ensure_keyword_index(self.settings, self.store, stamp=stamp)
+                # The registry first: reading it reopens an index rebuilt under this process
+                # (a guarded read), which the keyword index's scan of passages then reads.
                 self._catalogue = Catalogue.of(self.store.records())
+                self._keyword = ensure_keyword_index(self.settings, self.store, stamp=stamp)
                 self._views.clear()
             view = self._views.get(reader.key)
             if view is None:

@@ -81,20 +81,29 @@ def _continues(previous: str, line: str, full: int) -> bool:
 
 def drop_running_lines(pages: list[str]) -> list[str]:
     """Remove page numbers and header/footer lines repeated on many pages of one document."""
+    return split_running_lines(pages)[0]
+
+
+def split_running_lines(pages: list[str]) -> tuple[list[str], list[str]]:
+    """Each page without its running header/footer lines and page numbers, and the running
+    lines each page lost: a paper's classification ("NOT FOR PUBLICATION") is often printed on
+    every page, so it is running text that must still be read once, for what the paper is."""
     if len(pages) < 3:
-        return [_drop_page_numbers(p) for p in pages]
+        return [_drop_page_numbers(p) for p in pages], [""] * len(pages)
     counts: Counter[str] = Counter()
     for page in pages:
         lines = [ln for ln in page.split("\n") if ln.strip()]
         edge = {_shape(ln) for ln in lines[:3] + lines[-3:]}
         counts.update(edge)
     repeated = {shape for shape, n in counts.items() if n >= max(3, len(pages) // 2) and shape}
-    cleaned = []
+    cleaned, running = [], []
     for page in pages:
         lines = page.split("\n")
-        keep = [ln for i, ln in enumerate(lines) if not _is_running(ln, i, len(lines), repeated)]
-        cleaned.append(_drop_page_numbers("\n".join(keep)))
-    return cleaned
+        edge = {i for i, ln in enumerate(lines) if _is_running(ln, i, len(lines), repeated)}
+        kept = (ln for i, ln in enumerate(lines) if i not in edge)
+        cleaned.append(_drop_page_numbers("\n".join(kept)))
+        running.append("\n".join(lines[i] for i in sorted(edge)))
+    return cleaned, running
 
 
 def _is_running(line: str, index: int, total: int, repeated: set[str]) -> bool:
@@ -128,10 +137,11 @@ def strip_web_boilerplate(text: str) -> str:
     return "\n".join(kept).strip()
 
 
-def clean_pdf_pages(raw_pages: list[str]) -> list[str]:
-    """The cleaning pipeline for paged documents."""
-    pages = drop_running_lines([normalise(p) for p in raw_pages])
-    return [join_wrapped_lines(p) for p in pages]
+def clean_pdf_pages(raw_pages: list[str]) -> tuple[list[str], list[str]]:
+    """The cleaning pipeline for paged documents: the cleaned pages, and the running lines
+    taken off each."""
+    pages, running = split_running_lines([normalise(p) for p in raw_pages])
+    return [join_wrapped_lines(p) for p in pages], running
 
 
 def clean_prose(raw: str, *, web: bool = False) -> str:

@@ -40,7 +40,7 @@ def describe(document) -> DocumentMeta:
 
 def marking_of(document) -> str:
     """The paper's own exempt / not-for-publication marking, verbatim ("" when it has none)."""
-    return exempt_marking([page.text for page in document.pages])
+    return exempt_marking([f"{page.running}\n{page.text}".strip() for page in document.pages])
 
 
 def extract(text: str, *, kind: str = "") -> DocumentMeta:

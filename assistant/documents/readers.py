@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -27,6 +30,9 @@ class Page:
 
     number: int | None
     text: str
+    # Header and footer lines repeated on most pages, taken off this one (kept out of passages;
+    # read once for the paper's own classification)
+    running: str = ""
 
 
 @dataclass
@@ -120,19 +126,36 @@ def _consider(path: Path, source: str, found: list, skipped: list) -> None:
 
 def file_sha256(path: Path) -> str:
     """The file's SHA-256, folded with its metadata sidecars' when it has any, so that editing
-    `NAME.meta.json` or the folder's `metadata.csv` re-ingests it like editing the file."""
+    `NAME.meta.json` or the folder's `metadata.csv` re-ingests it like editing the file. A
+    sidecar's `access` is left out: a new label changes no passage, so it is applied in place
+    (`index/relabel.py`) and nothing is re-embedded."""
     digest = _sha256_of(path)
     sidecars = [
         path.with_name(path.name + ".meta.json"),
         path.with_suffix(".meta.json"),
         path.parent / "metadata.csv",
     ]
-    extra = [_sha256_of(s) for s in dict.fromkeys(sidecars) if s.is_file()]
+    extra = [_sidecar_digest(s) for s in dict.fromkeys(sidecars) if s.is_file()]
     if not extra:
         return digest.hexdigest()
-    return hashlib.sha256(
-        ":".join([digest.hexdigest(), *(e.hexdigest() for e in extra)]).encode()
-    ).hexdigest()
+    return hashlib.sha256(":".join([digest.hexdigest(), *extra]).encode()).hexdigest()
+
+
+def _sidecar_digest(path: Path) -> str:
+    """A sidecar's digest without its `access` field (the raw bytes' when it cannot be read:
+    ingest then reports why)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix == ".json":
+            data = json.loads(text)
+            kept = {k: v for k, v in data.items() if k != "access"}
+        else:
+            rows = list(csv.reader(io.StringIO(text)))
+            dropped = {i for i, name in enumerate(rows[0] if rows else []) if name == "access"}
+            kept = [[v for i, v in enumerate(row) if i not in dropped] for row in rows]
+    except (ValueError, AttributeError, UnicodeDecodeError, csv.Error):
+        return _sha256_of(path).hexdigest()
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
 
 
 def _sha256_of(path: Path):
@@ -199,7 +222,10 @@ def _read_pdf(path: Path) -> tuple[str, str, list[Page]]:
         raise UnreadableDocument(f"corrupt or unreadable PDF ({_why(exc)})") from exc
     if not any(t.strip() for t in raw):
         raise UnreadableDocument("no extractable text — needs OCR (scanned PDF?)")
-    pages = [Page(i + 1, text) for i, text in enumerate(cleaning.clean_pdf_pages(raw))]
+    cleaned, running = cleaning.clean_pdf_pages(raw)
+    pages = [
+        Page(i + 1, text, edge) for i, (text, edge) in enumerate(zip(cleaned, running, strict=True))
+    ]
     return _pdf_title(title, pages), "pdf", pages
 
 

@@ -17,6 +17,7 @@ from assistant.answering.quantities import COUNT, SHARE, about
 from assistant.answering.quantities import holds as holds_quantity
 from assistant.answering.retrieval import Hit
 from assistant.answering.selection import Candidate, is_statement, originals, select
+from assistant.core.access import OPERATOR
 from assistant.core.meta import DocumentMeta
 from assistant.core.passage import Passage
 from assistant.core.sentences import Span
@@ -196,7 +197,7 @@ def test_hybrid_retrieval_finds_what_only_keywords_find(corpus_assistant):
     question = "Which councils use the Signs of Safety model?"
     vector = corpus_assistant.embedder.embed_query(question)
     dense_ids = {h.passage.id for h in corpus_assistant.store.query(vector, k=5)}
-    hits = retriever.search(question, k=5)
+    hits = retriever.search(question, k=5, reader=OPERATOR)
     assert "signs of safety" in hits[0].passage.text.lower()
     assert hits[0].keyword > 0 and hits[0].passage.id not in dense_ids, "found by keywords alone"
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from assistant import cli
+from assistant.core.access import OPERATOR
 from assistant.core.canonical import canonical
 from assistant.core.filters import parse_where
 
@@ -68,17 +69,23 @@ def test_dense_and_keyword_sides_each_respect_the_filter(corpus_assistant, expre
     # Unfiltered, the same questions do reach documents outside the filter: the test can fail.
     outside = set()
     for question in QUESTIONS:
-        outside |= {h.passage.doc_id for h in retriever.search(question, k=8)} - allowed
+        outside |= {
+            h.passage.doc_id for h in retriever.search(question, k=8, reader=OPERATOR)
+        } - allowed
     assert outside
 
 
 @pytest.mark.slow
 def test_a_question_naming_a_council_leans_toward_it_without_a_filter(corpus_assistant):
-    hits = corpus_assistant.retriever.search("How well does Shropshire support care leavers?", k=8)
+    hits = corpus_assistant.retriever.search(
+        "How well does Shropshire support care leavers?", k=8, reader=OPERATOR
+    )
     councils = [h.passage.meta.council for h in hits]
     assert councils.count("Shropshire") >= len(hits) // 2
     # Soft, not a filter: a question naming a council with no documents still gets answers.
-    hits = corpus_assistant.retriever.search("How well does Cornwall support care leavers?", k=8)
+    hits = corpus_assistant.retriever.search(
+        "How well does Cornwall support care leavers?", k=8, reader=OPERATOR
+    )
     assert hits
 
 

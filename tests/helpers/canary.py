@@ -59,19 +59,33 @@ def build(dest: Path) -> Path:
 def add_page(source: Path, out: Path, sentence: str) -> None:
     """`source` with a page added after its first, holding `sentence` as real text."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     pdf = pdfium.PdfDocument(source)
     width, height = pdf[0].get_size()
-    page = pdf.new_page(width, height, index=1)
+    _write(pdf, pdf.new_page(width, height, index=1), sentence, top=100)
+    pdf.save(out)
+
+
+def stamp(source: Path, out: Path, line: str) -> None:
+    """`source` with `line` printed at the top of every page, as a paper's classification is."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(source)
+    for page in pdf:
+        _write(pdf, page, line, top=20)
+    pdf.save(out)
+
+
+def _write(pdf, page, line: str, *, top: float) -> None:
+    import pypdfium2.raw as raw
+
     text = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 9.0)
-    encoded = (sentence + "\0").encode("utf-16-le")
+    encoded = (line + "\0").encode("utf-16-le")
     buffer = ctypes.create_string_buffer(encoded, len(encoded))
     raw.FPDFText_SetText(text, ctypes.cast(buffer, ctypes.POINTER(raw.FPDF_WCHAR)))
-    raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 50, height - 100)
+    raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 50, page.get_height() - top)
     raw.FPDFPage_InsertObject(page.raw, text)
     raw.FPDFPage_GenerateContent(page.raw)
-    pdf.save(out)
 
 
 def leaks(text: str, *, asked: str = "") -> list[str]:

@@ -21,6 +21,7 @@ from helpers.fake_clock import FakeClock
 from helpers.paths import copy_corpus
 
 from assistant.answering.retrieval import Retriever
+from assistant.core.access import OPERATOR
 from assistant.index.chroma import IndexUnavailable
 from assistant.index.ingest import ingest
 from assistant.index.keyword import KeywordIndex, keyword_folder
@@ -381,7 +382,7 @@ def test_long_lived_reader_sees_documents_another_process_ingested(tmp_path, emb
     store = Store(settings, model_name=settings.model, clock=clock)
     retriever = Retriever(settings, embedder=embedder, store=store, clock=clock)
     question = "What did the harbour master report about lighthouse maintenance?"
-    assert all(h.passage.source == "seed.txt" for h in retriever.search(question))
+    assert all(h.passage.source == "seed.txt" for h in retriever.search(question, reader=OPERATOR))
     opened = store._connection
 
     new = write_docs(
@@ -404,7 +405,7 @@ def test_long_lived_reader_sees_documents_another_process_ingested(tmp_path, emb
     assert store._connection is not opened, "another process's ingest: the index was reloaded"
     clock.advance(1.0)  # the keyword index, every 2 s
     assert retriever.keyword_index().search("lighthouse", k=5)
-    assert retriever.search(question)[0].passage.source == "harbour.txt"
+    assert retriever.search(question, reader=OPERATOR)[0].passage.source == "harbour.txt"
 
 
 # --- damaged index ---------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from helpers import servers
 from helpers.fake_clock import FakeClock
 from helpers.paths import copy_corpus
 
+from assistant.core.access import OPERATOR
+
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 KENT, NORFOLK = "ofsted-fv-kent-2024.pdf", "ofsted-fv-norfolk-2019.pdf"
@@ -134,7 +136,9 @@ def test_filters_apply_on_the_server(served):
     answer = served.ask(QUESTION, where=parse_where(["council=Norfolk"]))
     assert answer.citations
     assert {c.source for c in answer.citations} == {NORFOLK}
-    hits = served.retriever.search(QUESTION, k=10, where=parse_where(["year>=2024"]))
+    hits = served.retriever.search(
+        QUESTION, k=10, where=parse_where(["year>=2024"]), reader=OPERATOR
+    )
     assert hits and {h.passage.source for h in hits} == {KENT}
 
 
@@ -157,7 +161,7 @@ def test_second_machine_shares_the_index_and_its_keyword_index_follows(
     assert served.ingest([extra]).files_indexed == 1
     assert other.retriever.keyword_index().search("zanzibarquokka", k=3) == [], "looked in 2 s"
     clock.advance(2.0)  # the retriever looks at the server's stamp every 2 seconds
-    hits = other.retriever.search("zanzibarquokka pilot", k=3)
+    hits = other.retriever.search("zanzibarquokka pilot", k=3, reader=OPERATOR)
     assert hits[0].passage.source == "note.txt" and hits[0].keyword > 0
 
     from assistant.index.ingest import remove
@@ -165,7 +169,7 @@ def test_second_machine_shares_the_index_and_its_keyword_index_follows(
     removed = remove(["note.txt"], settings=served.settings, store=served.store)
     assert removed.removed == ["note.txt"]
     clock.advance(2.0)
-    after = other.retriever.search("zanzibarquokka", k=3)
+    after = other.retriever.search("zanzibarquokka", k=3, reader=OPERATOR)
     assert all(h.passage.source != "note.txt" for h in after)
 
 
@@ -178,7 +182,7 @@ def test_removal_on_the_server(chroma_url, folder, tmp_path):
     assert assistant.ingest([folder]).files_indexed == 2
     assert remove([KENT], settings=assistant.settings, store=assistant.store).removed == [KENT]
     assert [r.source for r in assistant.sources()] == [NORFOLK]
-    hits = assistant.retriever.search(QUESTION, k=20)
+    hits = assistant.retriever.search(QUESTION, k=20, reader=OPERATOR)
     assert hits and {h.passage.source for h in hits} == {NORFOLK}
     assert not assistant.ask(QUESTION, where=parse_where(["council=Kent"])).citations
 

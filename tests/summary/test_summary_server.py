@@ -93,3 +93,29 @@ def test_chat_shows_the_summary_labelled_or_says_why_not(corpus_index, llm_url, 
     else:
         assert not shown
         assert any("none of the sentences" in c.value for c in at.caption)
+
+
+def test_the_model_never_receives_a_paper_its_reader_may_not_see(llm_url, tmp_path):
+    from helpers import canary
+    from helpers.recording_proxy import recording_proxy
+
+    from assistant.core.access import Reader
+    from assistant.settings import Settings
+
+    question = "What did the placement review find about unregistered placements?"
+    corpus = canary.build(tmp_path / "corpus")
+    upstream = llm_url.removesuffix("/v1")
+    with recording_proxy(upstream) as (proxy, sent):
+        settings = Settings.from_env({}, index_dir=tmp_path / "index")
+        settings = replace(
+            settings, llm_url=proxy + "/v1", llm_model=MODEL_ALIAS, llm_timeout=float(TIMEOUT)
+        )
+        assistant = Assistant(settings)
+        assert assistant.ingest([corpus]).exit_code == 0
+        public = assistant.ask(question, reader=Reader.public())
+        assert public.answered and public.summary is not None and len(sent) == 1
+        assert not canary.leaks(sent[0].decode("utf-8"), asked=question)
+        assert not canary.leaks(json.dumps(public.to_json(), ensure_ascii=False), asked=question)
+        member = assistant.ask(question, reader=Reader.of(canary.GROUP))
+        assert member.summary is not None and len(sent) == 2
+        assert canary.SENTENCE in json.loads(sent[1])["messages"][-1]["content"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from helpers.chat_page import UI_PDFS
+from helpers.chat_page import RESTRICTED, UI_PDFS
 from helpers.paths import copy_corpus
 
 from assistant.engine import Assistant
@@ -18,6 +19,20 @@ def ui_index(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("ui")
     docs = copy_corpus(UI_PDFS, base / "docs")
     settings = Settings.from_env({}, index_dir=base / "index")
+    report = Assistant(settings).ingest([docs])
+    assert report.exit_code == 0, report.skipped
+    return base
+
+
+@pytest.fixture(scope="session")
+def access_index(tmp_path_factory) -> Path:
+    """The four sample PDFs with two of them restricted by their sidecars: the Liverpool report
+    to `cabinet`, the Kent one to `officers` (until tests/helpers/canary.py lands on main)."""
+    base = tmp_path_factory.mktemp("access")
+    docs = copy_corpus(UI_PDFS, base / "docs")
+    for name, group in RESTRICTED.items():
+        (docs / f"{name}.meta.json").write_text(json.dumps({"access": group}), encoding="utf-8")
+    settings = Settings.from_env({}, index_dir=base / "index", doc_roots=(docs,))
     report = Assistant(settings).ingest([docs])
     assert report.exit_code == 0, report.skipped
     return base

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from helpers.chat_page import RESTRICTED, UI_PDFS
 from helpers.paths import copy_corpus
 
@@ -36,3 +37,16 @@ def access_index(tmp_path_factory) -> Path:
     report = Assistant(settings).ingest([docs])
     assert report.exit_code == 0, report.skipped
     return base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -12,6 +12,7 @@ from assistant.core.answer import Citation
 from assistant.engine import Assistant
 from assistant.settings import Settings
 from ui.identity import NO_PROVIDER, groups_from
+from ui.render import md_literal
 from ui.source_views import Originals, page_clip
 
 LIVERPOOL = "ofsted-ilacs-liverpool-2023.pdf"  # restricted to cabinet in access_index
@@ -51,8 +52,8 @@ def test_a_signed_in_person_is_named_with_what_they_may_see(access_index, monkey
     at.user = {"is_logged_in": True, "email": "ada@example.org", "groups": ["cabinet"]}
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    shown = [c.value for c in at.caption]
-    assert any("ada@example.org" in c and "those for cabinet" in c for c in shown), shown
+    named = md_literal("Signed in as ada@example.org: public papers and those for cabinet.")
+    assert named in [c.value for c in at.caption]
     assert [b.label for b in at.button if b.label in ("Sign in", "Sign out")] == ["Sign out"]
     # Adding documents is the operator's once sign-in is configured.
     assert not [e for e in at.expander if e.label == "Add documents"]

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from helpers import servers
-from helpers.browser import CHROMIUM, CHROMIUM_ARGS, STARTUP_SECONDS, start_streamlit
+from helpers.browser import STARTUP_SECONDS, start_streamlit
 from helpers.chat_page import GROUP_QUESTIONS, QUESTION, RESTRICTED, writable_copy
 from helpers.oidc_provider import INSECURE, running_provider, sign_in
 from helpers.paths import CORPUS
@@ -59,18 +59,14 @@ def _ask_everyone(pages, questions) -> list[float]:
     return list(took.values())
 
 
-def test_25_signed_in_readers_ask_while_an_ingest_writes(access_index, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def test_25_signed_in_readers_ask_while_an_ingest_writes(browser, access_index, tmp_path):
     base = writable_copy(access_index, tmp_path)
     more = tmp_path / "more"
     more.mkdir()
     for name in MORE:
         (more / name).write_bytes((CORPUS / name).read_bytes())
     port = servers.free_port()
-    with running_provider() as provider, sync_playwright() as playwright:
+    with running_provider() as provider:
         people = [(f"p{n}@example.org", GROUPS[n % len(GROUPS)]) for n in range(PEOPLE)]
         for email, group in people:
             groups = [] if group == "public" else [group]
@@ -81,10 +77,9 @@ def test_25_signed_in_readers_ask_while_an_ingest_writes(access_index, tmp_path)
         )
         ingest = None
         try:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             pages = []
             for email, _ in people:
-                page = chromium.new_context(viewport={"width": 1200, "height": 900}).new_page()
+                page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
                 page.goto(url)
                 page.get_by_role("button", name="Sign in").wait_for(timeout=STARTUP_SECONDS * 1000)
                 sign_in(page, email, timeout_ms=STARTUP_SECONDS * 1000)
@@ -110,7 +105,6 @@ def test_25_signed_in_readers_ask_while_an_ingest_writes(access_index, tmp_path)
             )
             output, _ = ingest.communicate(timeout=300)
             assert ingest.returncode == 0, output
-            chromium.close()
         finally:
             if ingest is not None and ingest.poll() is None:
                 servers.stop(ingest)

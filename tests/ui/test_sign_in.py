@@ -7,7 +7,7 @@ import re
 
 import pytest
 from helpers import servers
-from helpers.browser import CHROMIUM, CHROMIUM_ARGS, STARTUP_SECONDS, start_streamlit
+from helpers.browser import STARTUP_SECONDS, start_streamlit
 from helpers.chat_page import GROUP_QUESTIONS, RESTRICTED
 from helpers.oidc_provider import INSECURE, running_provider, sign_in
 
@@ -20,18 +20,6 @@ DONE = re.compile(r"(sources?|not answered) \u00b7 [\d.]+ s")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PEOPLE = {"cabinet": "ada@example.org", "officers": "ben@example.org"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def ask(page, question: str) -> str:

@@ -39,6 +39,33 @@ def _where(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _as(p: argparse.ArgumentParser) -> None:
+    # The command line is the machine's operator, who sees every paper; --as answers as
+    # someone with only these groups would be answered (to check what they can see).
+    p.add_argument(
+        "--as",
+        dest="groups",
+        metavar="GROUP[,GROUP]",
+        help="see only what these groups may see ('public': public papers only)",
+    )
+
+
+def _reader(args):
+    from assistant.core.access import OPERATOR, Reader
+
+    if args.groups is None:
+        return OPERATOR
+    return Reader.of(args.groups, who=f"operator as {args.groups}")
+
+
+def _visible(settings, args) -> list:
+    """The indexed documents the reader of `--as` may see (all of them without it)."""
+    from assistant.index.catalogue import Catalogue
+
+    records = Catalogue.of(_store(settings).records()).visible_to(_reader(args)).records
+    return sorted(records, key=lambda r: r.source)
+
+
 def _ingest(sub):
     p = sub.add_parser("ingest", help="index files and folders (incremental)")
     p.add_argument("paths", nargs="+", type=Path)
@@ -57,11 +84,14 @@ def _ask(sub):
     )
     p.add_argument("-k", type=int, help="passages to retrieve (default: the answer policy's, 12)")
     _where(p)
+    _as(p)
     return p
 
 
 def _sources(sub):
-    return sub.add_parser("sources", help="list the indexed documents")
+    p = sub.add_parser("sources", help="list the indexed documents, with who may see each")
+    _as(p)
+    return p
 
 
 def _remove(sub):
@@ -78,6 +108,7 @@ def _remove(sub):
 def _timeline(sub):
     p = sub.add_parser("timeline", help="a council's documents by date, with their judgements")
     p.add_argument("council", help="any spelling: Kent, 'Kent County Council'")
+    _as(p)
     return p
 
 
@@ -87,6 +118,7 @@ def _compare(sub):
     p.add_argument("--by", choices=["council", "document"], default="council")
     p.add_argument("-k", type=int, default=4, help="passages searched per council (default 4)")
     _where(p)
+    _as(p)
     return p
 
 
@@ -140,12 +172,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _is_user_error(exc: Exception) -> bool:
+    from assistant.core.access import AccessError
     from assistant.core.filters import FilterError
     from assistant.index.chroma import IndexUnavailable
     from assistant.index.locks import IngestBusy
     from assistant.settings import SettingsError
 
-    return isinstance(exc, IndexUnavailable | IngestBusy | FilterError | SettingsError)
+    errors = IndexUnavailable | IngestBusy | FilterError | SettingsError | AccessError
+    return isinstance(exc, errors)
 
 
 def _assistant(settings, *, create: bool = False):
@@ -235,9 +269,10 @@ def cmd_ask(args, settings) -> int:
         print("assistant ask: give a QUESTION or -f FILE", file=sys.stderr)
         return EXIT_USAGE
     questions = [args.question] if args.question else _read_questions(args.file)
+    reader = _reader(args)
     assistant = _assistant(settings)
     for question in questions:
-        answer = assistant.ask(question, k=args.k, where=where or None)
+        answer = assistant.ask(question, k=args.k, where=where or None, reader=reader)
         if answer.summary and answer.summary.error:
             print(f"assistant: {answer.summary.error}", file=sys.stderr)
         if args.json or args.file:
@@ -271,12 +306,14 @@ def _print_answer(answer) -> None:
 def cmd_sources(args, settings) -> int:
     from assistant.index.rows import record_json
 
-    records = _store(settings).records()
+    records = _visible(settings, args)
     if args.json:
         print(json.dumps([record_json(r) for r in records], ensure_ascii=False))
         return EXIT_OK
     for r in records:
-        print(f"{r.source}\t{r.pages} pages\t{r.passages} passages\t{r.title}")
+        access = r.meta.access or "unlabelled (operator only until the next ingest)"
+        why = f" ({r.meta.access_basis})" if r.meta.access_basis else ""
+        print(f"{r.source}\t{r.pages} pages\t{r.passages} passages\t{r.title}\t{access}{why}")
     print(f"{len(records)} documents, {sum(r.passages for r in records)} passages")
     return EXIT_OK
 
@@ -284,7 +321,7 @@ def cmd_sources(args, settings) -> int:
 def cmd_timeline(args, settings) -> int:
     from assistant.insights.timeline import timeline
 
-    result = timeline(_store(settings).records(), args.council)
+    result = timeline(_visible(settings, args), args.council)
     print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.render())
     return EXIT_OK if result.entries else EXIT_FAILED
 
@@ -295,7 +332,14 @@ def cmd_compare(args, settings) -> int:
     from assistant.insights.compare import compare
 
     where = parse_where(args.where, canonical=canonical)
-    result = compare(_assistant(settings), args.topic, by=args.by, where=where or None, k=args.k)
+    result = compare(
+        _assistant(settings),
+        args.topic,
+        by=args.by,
+        where=where or None,
+        k=args.k,
+        reader=_reader(args),
+    )
     print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.render())
     return EXIT_OK
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.answering import declines
+from assistant.answering import audit, declines
 from assistant.answering.asks import AskReader
 from assistant.answering.compose import compose, declined
 from assistant.answering.conversation import Turn, contextualise
@@ -17,6 +17,7 @@ from assistant.answering.parts import combined, parts_of
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.retrieval import Hit, Retriever
 from assistant.answering.shapes import answer_units
+from assistant.core.access import OPERATOR, Reader
 from assistant.core.answer import Answer
 from assistant.core.filters import Filter
 from assistant.core.record import DocumentRecord
@@ -62,42 +63,53 @@ class Assistant:
         k: int | None = None,
         where: Filter | None = None,
         history: list[Turn] | None = None,
+        reader: Reader = OPERATOR,
     ) -> Answer:
-        """Answer `question` from the index with verbatim, cited sentences, or decline; a
-        question with two asks is answered part by part."""
+        """Answer `question` from the documents `reader` may see, with verbatim, cited
+        sentences, or decline; a question with two asks is answered part by part. `history`
+        must be this reader's own turns."""
         started = time.perf_counter()
         context = contextualise(question, history)
         whole = understand(question, scope=context.scope, query=context.query, asks=self.asks)
         asked = parts_of(question)
         if len(asked) == 1:
-            answer = self._answer_intent(whole, k=k, where=where)
+            answer = self._answer_intent(whole, k=k, where=where, reader=reader)
         else:
-            answers = [
-                self._answer_intent(_part(whole, p, self.asks), k=k, where=where) for p in asked
-            ]
+            parts = [_part(whole, p, self.asks) for p in asked]
+            answers = [self._answer_intent(i, k=k, where=where, reader=reader) for i in parts]
             answer = combined(question, answers)
         answer.seconds = time.perf_counter() - started
         if self.settings.llm_url:  # the summary's modules load only when a model is set
             from assistant.summary.summarise import summarise
 
+            # Only the answer's own quotes reach the model, and they are this reader's.
             answer.summary = summarise(answer, settings=self.settings)
+        if self.settings.audit_log:
+            audit.record(self.settings.audit_log, question, answer, reader)
         return answer
 
-    def _answer_intent(self, intent: QueryIntent, *, k: int | None, where: Filter | None) -> Answer:
+    def _answer_intent(
+        self, intent: QueryIntent, *, k: int | None, where: Filter | None, reader: Reader
+    ) -> Answer:
         hits = self.retriever.search(
             intent.query,
+            reader=reader,
             k=k or self.policy.passages,
             where=where,
             scope=intent.scope,
             topic=intent.query_topic,
         )
-        return self._answer(intent, hits, where=where)
+        mine = self.retriever.restrict(where, reader)
+        return self._answer(intent, hits, where=mine, reader=reader)
 
-    def _answer(self, intent: QueryIntent, hits: list[Hit], *, where: Filter | None) -> Answer:
-        """The decline rules in turn, then the units the question's shape asks for."""
+    def _answer(
+        self, intent: QueryIntent, hits: list[Hit], *, where: Filter | None, reader: Reader
+    ) -> Answer:
+        """The decline rules in turn, then the units the question's shape asks for, all within
+        what `reader` may see (`where` already says so)."""
         question = intent.question
-        catalogue = self.retriever.catalogue()
-        keyword_index = self.retriever.keyword_index()
+        catalogue = self.retriever.catalogue(reader)
+        keyword_index = self.retriever.keyword_index(reader)
         scoped = declines.check_scope(intent, catalogue, keyword_index)
         intent = scoped.intent
         decline = scoped.decline or declines.unknown_names(intent, keyword_index, catalogue)
@@ -114,6 +126,7 @@ class Assistant:
             self.policy,
             catalogue,
             keyword_index,
+            reader,
             where,
         )
         premise = declines.contradicted_premise(intent, catalogue)
@@ -160,8 +173,14 @@ class Assistant:
         finally:
             self.retriever.invalidate()
 
-    def sources(self) -> list[DocumentRecord]:
-        return self.store.records()
+    def sources(self, reader: Reader = OPERATOR) -> list[DocumentRecord]:
+        """The indexed documents `reader` may see, by file."""
+        return sorted(self.retriever.catalogue(reader).records, key=lambda r: r.source)
+
+    def record_for(self, source: str, reader: Reader) -> DocumentRecord | None:
+        """The indexed document of file `source` if `reader` may see it, else None: the guard
+        on every route that opens a file (page images, the original's download)."""
+        return next((r for r in self.sources(reader) if r.source == source), None)
 
     def warm(self) -> None:
         """Load the model, the question reader and the keyword index now rather than on the

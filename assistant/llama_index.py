@@ -15,6 +15,7 @@ two citations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from llama_index.core.base.response.schema import Response
@@ -34,6 +35,7 @@ from llama_index.core.vector_stores.types import (
     MetadataFilters,
 )
 
+from assistant.core.access import OPERATOR, Reader
 from assistant.core.answer import Answer, Citation
 from assistant.core.canonical import canonical
 from assistant.core.filters import NUMERIC_FIELDS, Condition, Filter, FilterError
@@ -162,21 +164,35 @@ def _stored(key: str, value):
 # --- retriever and query engine ------------------------------------------------------------
 
 
+def reader_of(groups: str | Iterable[str] | None) -> Reader:
+    """The reader for `groups` (None: the operator)."""
+    return OPERATOR if groups is None else Reader.of(groups, who="llama-index")
+
+
 class AssistantRetriever(BaseRetriever):
     """Hybrid (dense + BM25) retrieval over the index, as llama-index nodes. `score` is the
     cosine similarity to the question; the order is the fused ranking (`fused_score`)."""
 
     def __init__(
-        self, assistant, *, k: int = 12, filters: MetadataFilters | Filter | None = None, **kw
+        self,
+        assistant,
+        *,
+        k: int = 12,
+        filters: MetadataFilters | Filter | None = None,
+        groups: str | Iterable[str] | None = None,
+        **kw,
     ):
+        """`groups`: who the nodes are for (`"cabinet,officers"`, or `"public"`); None is the
+        machine's operator, who sees every paper, as on the command line."""
         super().__init__(**kw)
         self._assistant = assistant
         self._k = k
         self._where = to_filter(filters)
+        self._reader = reader_of(groups)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         hits = self._assistant.retriever.search(
-            query_bundle.query_str, k=self._k, where=self._where or None
+            query_bundle.query_str, reader=self._reader, k=self._k, where=self._where or None
         )
         out = []
         for hit in hits:
@@ -194,9 +210,12 @@ class AssistantQueryEngine(CustomQueryEngine):
     assistant: Any
     k: int | None = None
     filters: Any = None  # MetadataFilters or Filter
+    groups: Any = None  # who it answers for, as for AssistantRetriever; None: the operator
 
     def custom_query(self, query_str: str) -> Response:
-        answer: Answer = self.assistant.ask(query_str, k=self.k, where=to_filter(self.filters))
+        answer: Answer = self.assistant.ask(
+            query_str, k=self.k, where=to_filter(self.filters), reader=reader_of(self.groups)
+        )
         return Response(
             response=answer.answer,
             source_nodes=cited_nodes(answer.citations),

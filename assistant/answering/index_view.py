@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.retrieval import Hit, Retriever
+from assistant.core.access import OPERATOR, Reader
 from assistant.core.filters import Condition, Filter
 from assistant.core.record import DocumentRecord
 from assistant.index.catalogue import Catalogue
@@ -27,7 +28,9 @@ class IndexView:
     policy: AnswerPolicy
     catalogue: Catalogue
     keyword_index: KeywordIndex
-    where: Filter | None = None  # the user's own filter, applied to every search
+    reader: Reader = OPERATOR  # who is asking: every search here runs as them
+    # The user's own filter and what the reader may see, applied to every search
+    where: Filter | None = None
 
     def within(self, doc_ids: Iterable[str], *conditions: Condition) -> Filter:
         """A search of these documents only, under the user's own filter too."""

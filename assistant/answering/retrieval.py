@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from assistant.answering.intent import Scope, scope_of, topic_of
 from assistant.answering.policy import AnswerPolicy
+from assistant.core.access import OPERATOR, Reader
 from assistant.core.filters import Filter
 from assistant.core.passage import Passage
 from assistant.index.catalogue import Catalogue
@@ -50,6 +51,9 @@ class Retriever:
         self.policy = policy or AnswerPolicy()
         self._keyword: KeywordIndex | None = None
         self._catalogue: Catalogue | None = None
+        # Per reader (by `Reader.key`): their view of the keyword index and of the catalogue,
+        # made once per change of the index.
+        self._views: dict[str, tuple[KeywordIndex, Catalogue]] = {}
         self._stamp = ChangeWatcher(lambda: self.store.stamp(), period=period, clock=clock)
         self._lock = threading.Lock()
 
@@ -57,35 +61,56 @@ class Retriever:
         """Forget the cached keyword index (after an ingest in this process)."""
         with self._lock:
             self._keyword, self._catalogue = None, None
+            self._views.clear()
             self._stamp.expire()
 
-    def keyword_index(self) -> KeywordIndex:
-        """The BM25 index, rebuilt when the store's stamp has changed since it was built."""
+    def keyword_index(self, reader: Reader = OPERATOR) -> KeywordIndex:
+        """The BM25 index as `reader` may see it, rebuilt when the store's stamp has changed
+        since it was built."""
+        return self._view(reader)[0]
+
+    def catalogue(self, reader: Reader = OPERATOR) -> Catalogue:
+        """What the index holds that `reader` may see, document by document; rebuilt with the
+        keyword index."""
+        return self._view(reader)[1]
+
+    def restrict(self, where: Filter | None, reader: Reader) -> Filter | None:
+        """`where` narrowed to what `reader` may see: the condition every search runs under."""
+        condition = reader.condition(self._view(OPERATOR)[1].labels)
+        if condition is None:
+            return where
+        mine = Filter((condition,))
+        return where.and_(mine) if where else mine
+
+    def _view(self, reader: Reader) -> tuple[KeywordIndex, Catalogue]:
         with self._lock:
             stamp = self._stamp.current()
             if self._keyword is None or self._keyword.stamp != stamp:
                 self._keyword = ensure_keyword_index(self.settings, self.store, stamp=stamp)
-                self._catalogue = None
-            return self._keyword
-
-    def catalogue(self) -> Catalogue:
-        """What the index holds, document by document; rebuilt with the keyword index."""
-        self.keyword_index()
-        with self._lock:
-            if self._catalogue is None:
                 self._catalogue = Catalogue.of(self.store.records())
-            return self._catalogue
+                self._views.clear()
+            view = self._views.get(reader.key)
+            if view is None:
+                labels = self._catalogue.labels
+                view = (
+                    self._keyword.restricted_to(reader.condition(labels)),
+                    self._catalogue.visible_to(reader),
+                )
+                self._views[reader.key] = view
+            return view
 
     def search(
         self,
         query: str,
         *,
+        reader: Reader,
         k: int | None = None,
         where: Filter | None = None,
         scope: Scope | None = None,
         topic: str | None = None,
     ) -> list[Hit]:
-        """The k best passages for `query`, within `where` if given.
+        """The k best passages for `query` that `reader` may see, within `where` if given.
+        `reader` has no default: every caller says who is asking.
 
         A question that names councils or years (`scope`, by default read from the query) leans
         toward their documents: dense and keyword results inside that scope are fused as two more
@@ -93,7 +118,8 @@ class Retriever:
         `scope` and `topic` are read from the query unless the caller has them already.
         """
         vector = self.embedder.embed_query(query)
-        keyword_index = self.keyword_index()
+        where = self.restrict(where, reader)
+        keyword_index = self.keyword_index(reader)
         seen: dict[str, StoredHit] = {}
         lists = self._ranked(query, vector, keyword_index, where=where, seen=seen, tag="")
         scope = scope_of(query) if scope is None else scope

@@ -201,7 +201,9 @@ def _search(
 ) -> list[Hit]:
     """The topic searched inside the given documents only."""
     where = sources.within(r.doc_id for r in records)
-    return sources.retriever.search(intent.topic, k=k, where=where, scope=Scope())
+    return sources.retriever.search(
+        intent.topic, reader=sources.reader, k=k, where=where, scope=Scope()
+    )
 
 
 def _per_group(

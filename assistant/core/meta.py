@@ -59,6 +59,11 @@ class DocumentMeta:
     title: str = ""
     year: int = 0  # publication year (a sidecar may set it without a date)
     years_mentioned: tuple[int, ...] = ()  # years the text speaks of (undated articles)
+    # Who may see it (`core/access.py`): "public" or the groups, comma-joined; "" in an index
+    # made before labels existed (visible to the operator only until the next ingest labels it).
+    access: str = ""
+    access_basis: str = ""  # why it has that label, in words (`assistant sources` shows it)
+    marking: str = ""  # the paper's own exempt marking, verbatim ("" when it has none)
 
     @property
     def type_label(self) -> str:
@@ -93,9 +98,7 @@ class DocumentMeta:
         """The scalar fields `--where` filters on (Chroma metadata keys), empty ones left out:
         per-area grades as `judgement_<area>`."""
         data: dict[str, str | int] = {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in ("judgements", "years_mentioned")
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_FILTERED
         }
         data.update({JUDGEMENT_PREFIX + area: grade for area, grade in self.judgements})
         return {k: v for k, v in data.items() if v not in ("", 0)}
@@ -112,6 +115,8 @@ class DocumentMeta:
 
 
 FIELD_NAMES = frozenset(f.name for f in fields(DocumentMeta))
+# Kept on the document's record only: lists, and the words saying why a label was given.
+_NOT_FILTERED = frozenset({"judgements", "years_mentioned", "access_basis", "marking"})
 
 
 def make_title(meta: DocumentMeta) -> str:

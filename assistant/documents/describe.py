@@ -16,6 +16,7 @@ from assistant.core.judgements import judgements, send_outcome
 from assistant.core.meta import OWN_TITLE_TYPES, DocumentMeta, make_title, year_of
 from assistant.core.text import years_in
 from assistant.documents import sidecars
+from assistant.documents.exemption import exempt_marking
 from assistant.documents.report_dates import inspection_dates, publication_date
 
 HEAD_CHARS = 4000
@@ -27,6 +28,7 @@ def describe(document) -> DocumentMeta:
     text = "\n".join(page.text for page in document.pages)
     meta = extract(text, kind=document.kind)
     meta = replace(meta, years_mentioned=tuple(sorted(years_in(text))))
+    meta = replace(meta, marking=marking_of(document))
     meta, overrides = sidecars.apply(meta, document.path)
     if "title" not in overrides:
         # Reports get a uniform title; articles and papers keep their own headline, which says
@@ -34,6 +36,11 @@ def describe(document) -> DocumentMeta:
         own = meta.doc_type in OWN_TITLE_TYPES and 12 <= len(document.title) <= 200
         meta = replace(meta, title=document.title if own else (make_title(meta) or document.title))
     return meta
+
+
+def marking_of(document) -> str:
+    """The paper's own exempt / not-for-publication marking, verbatim ("" when it has none)."""
+    return exempt_marking([page.text for page in document.pages])
 
 
 def extract(text: str, *, kind: str = "") -> DocumentMeta:

@@ -15,10 +15,13 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from assistant.core.access import AccessError, groups_in, label_of
 from assistant.core.canonical import canonical
 from assistant.core.meta import FIELD_NAMES, JUDGEMENT_PREFIX, DocumentMeta, year_of
 
-_TEXT_FIELDS = FIELD_NAMES - {"judgements", "years_mentioned", "year"}
+# access_basis and marking are the index's own findings (why a label was given, the paper's
+# own exempt marking), not something a sidecar states.
+_TEXT_FIELDS = FIELD_NAMES - {"judgements", "years_mentioned", "year", "access_basis", "marking"}
 
 
 def apply(meta: DocumentMeta, path: Path) -> tuple[DocumentMeta, dict[str, str | int]]:
@@ -43,12 +46,21 @@ def overrides_for(path: Path) -> dict[str, str | int]:
     if table.exists():
         row = _csv_row(table, path.name)
         out.update(_clean({k: v for k, v in row.items() if _known(k)}, source=table.name))
-    sidecar = path.with_name(path.name + ".meta.json")
-    if not sidecar.exists():
-        sidecar = path.with_suffix(".meta.json")
+    sidecar = _json_sidecar(path)
     if sidecar.exists():
         out.update(_clean(_read_json(sidecar), source=sidecar.name))
     return out
+
+
+def _json_sidecar(path: Path) -> Path:
+    sidecar = path.with_name(path.name + ".meta.json")
+    return sidecar if sidecar.exists() else path.with_suffix(".meta.json")
+
+
+def sources_of(path: Path) -> str:
+    """The sidecar files that apply to `path`, by name ("report.pdf.meta.json")."""
+    found = [path.parent / "metadata.csv", _json_sidecar(path)]
+    return " and ".join(f.name for f in found if f.exists())
 
 
 def _known(key: str) -> bool:
@@ -86,6 +98,9 @@ def _clean(raw: dict, *, source: str) -> dict[str, str | int]:
     for key, value in raw.items():
         if value is None or value == "":
             continue
+        if key == "access":
+            out[key] = _access(value, source=source)
+            continue
         if isinstance(value, list | dict):
             raise ValueError(f"sidecar {source}: field {key!r} must be a single value")
         if key == "year":
@@ -102,6 +117,17 @@ def _clean(raw: dict, *, source: str) -> dict[str, str | int]:
             )
         out[key] = canonical(key, text)
     return out
+
+
+def _access(value, *, source: str) -> str:
+    """A label from "cabinet, officers" or ["cabinet", "officers"] ("public" when it names no
+    group)."""
+    if isinstance(value, dict) or (isinstance(value, list) and not value):
+        raise ValueError(f"sidecar {source}: access must name groups, or public")
+    try:
+        return label_of(groups_in(value if isinstance(value, list) else str(value)))
+    except AccessError as exc:
+        raise ValueError(f"sidecar {source}: access: {exc}") from exc
 
 
 _DATE_FIELDS = frozenset({"published", "inspection_start", "inspection_end"})

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 
+from assistant.core.access import OPERATOR
 from assistant.core.answer import Answer, Citation
 
 QUOTE_COVERAGE = 0.8  # share of a gold quote's words that one citation must contain
@@ -355,7 +356,7 @@ def _bm25(assistant, question: str, *, k: int) -> Answer:
 
 
 def _hybrid(assistant, question: str, *, k: int) -> Answer:
-    hits = assistant.retriever.search(question, k=k)
+    hits = assistant.retriever.search(question, reader=OPERATOR, k=k)
     return _passages_answer(question, [(h.passage, h.similarity) for h in hits])
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from assistant.core.access import Reader
 from assistant.core.meta import REPORT_TYPES, kind_label
 from assistant.core.record import DocumentRecord
 
@@ -34,6 +36,18 @@ class Catalogue:
                 by_council.setdefault(record.meta.council, []).append(record)
         ordered = {c: tuple(sorted(rs, key=_date)) for c, rs in by_council.items()}
         return cls(records, ordered, {r.doc_id: r for r in records})
+
+    @cached_property
+    def labels(self) -> frozenset[str]:
+        """The access labels the index holds (each reader's search condition is built on them)."""
+        return frozenset(r.meta.access for r in self.records)
+
+    def visible_to(self, reader: Reader) -> Catalogue:
+        """The catalogue of the documents `reader` may see: a restricted document's title,
+        council and existence are not in it."""
+        if reader.everything:
+            return self
+        return Catalogue.of(r for r in self.records if reader.may_see(r.meta.access))
 
     def record(self, doc_id: str) -> DocumentRecord | None:
         return self._by_id.get(doc_id)

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.core.meta import DocumentMeta
 from assistant.core.passage import Passage
 from assistant.core.record import DocumentRecord
+from assistant.documents.labels import labelled
 from assistant.documents.passages import layout, passages_of
 from assistant.documents.readers import (
     Document,
@@ -31,6 +32,7 @@ from assistant.documents.readers import (
 from assistant.index.keyword import ensure_keyword_index, keyword_folder
 from assistant.index.locks import ingest_lock
 from assistant.index.pipeline import BackgroundWriter, embed_in_runs, read_ahead
+from assistant.index.relabel import relabel
 from assistant.index.store import Store
 from assistant.settings import Settings
 from assistant.vectors.embedder import Embedder
@@ -48,6 +50,7 @@ class IngestReport:
     seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
     repaired: int = 0  # documents whose half-written passages an interrupted run left behind
+    relabelled: int = 0  # unchanged documents whose access label changed (nothing re-embedded)
     notes: list[str] = field(default_factory=list)
     encoder: str = ""  # which encoder embedded the passages, and why; "" when none were
 
@@ -75,6 +78,7 @@ class IngestReport:
             "passages": self.passages,
             "seconds": round(self.seconds, 3),
             "repaired": self.repaired,
+            "relabelled": self.relabelled,
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.failed],
             "unsupported": [s.path for s in self.unsupported],
             "notes": list(self.notes),
@@ -114,7 +118,10 @@ def ingest(
         report.skipped.extend(skipped)
         records = {r.source: r for r in store.records()}
         current = layout(max_tokens=settings.passage_tokens, contextual=settings.contextual)
-        todo = _changed(found, records, current=current, report=report, progress=progress)
+        todo, unchanged = _changed(
+            found, records, current=current, report=report, progress=progress
+        )
+        relabel(unchanged, settings=settings, store=store, report=report)
         _embed_and_store(
             todo,
             settings=settings,
@@ -142,20 +149,22 @@ def _changed(
     current: str,
     report: IngestReport,
     progress: Progress | None,
-) -> list[FoundFile]:
+) -> tuple[list[FoundFile], list[tuple[FoundFile, DocumentRecord]]]:
     """The files that are new or changed since they were indexed, or were indexed in another
-    passage layout (an upgrade, a changed passage size); the rest are counted."""
-    todo = []
+    passage layout (an upgrade, a changed passage size); and the rest, counted, with their
+    records (their labels may still have changed)."""
+    todo, unchanged = [], []
     for f in found:
         record = records.get(f.source)
         same = record is not None and record.format == current
         if same and record.sha256 == _sha_or_empty(f.path):
             report.files_unchanged += 1
+            unchanged.append((f, record))
             if progress:
                 progress(f.source, 0)
         else:
             todo.append(f)
-    return todo
+    return todo, unchanged
 
 
 def _sha_or_empty(path: Path) -> str:
@@ -168,7 +177,8 @@ def _sha_or_empty(path: Path) -> str:
 def _prepare(found: FoundFile, *, settings: Settings, describe) -> Prepared:
     try:
         document = read_document(found, max_bytes=int(settings.max_file_mb * 1e6))
-        document.meta = describe(document) if describe else DocumentMeta(title=document.title)
+        meta = describe(document) if describe else DocumentMeta(title=document.title)
+        document.meta = labelled(meta, found.path, found.source, settings)
         passages = passages_of(document, max_tokens=settings.passage_tokens)
         return Prepared(found, document, passages)
     except UnreadableDocument as exc:

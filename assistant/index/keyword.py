@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,10 @@ class KeywordIndex:
     boilerplate: frozenset[int] = frozenset()  # sentence keys many documents share
     _masks: dict[Condition, np.ndarray] = field(default_factory=dict, repr=False)
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The passages one reader may see (`restricted_to`); None: all of them. Every method that
+    # answers "which passages" applies it, so a reader's view never scores, finds or names a
+    # passage outside it.
+    _visible: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, batches, *, stamp: str, contextual: bool = True) -> KeywordIndex:
@@ -72,6 +76,13 @@ class KeywordIndex:
         model.index((token_ids, vocab), show_progress=False)
         return cls(stamp, ids, fields, model, vocab, shared.common())
 
+    def restricted_to(self, condition: Condition | None) -> KeywordIndex:
+        """A view of this index holding only the passages `condition` admits (sharing the
+        model, the vocabulary and the cached masks)."""
+        if condition is None:
+            return self
+        return replace(self, _visible=self._condition_mask(condition))
+
     def is_boilerplate(self, sentence: str) -> bool:
         return bool(self.boilerplate) and boilerplate.sentence_key(sentence) in self.boilerplate
 
@@ -82,8 +93,8 @@ class KeywordIndex:
         if not query_ids:
             return []
         scores = self._bm25.get_scores_from_ids(query_ids)
-        if where:
-            scores = scores * self.mask(where)
+        if where or self._visible is not None:
+            scores = scores * self.mask(where or Filter())
         top = np.argsort(-scores)[: k * 1]
         return [
             Ranked(id=self.ids[i], rank=r, score=float(scores[i]))
@@ -93,6 +104,8 @@ class KeywordIndex:
 
     def knows(self, word: str) -> bool:
         """Whether any passage holds `word` (after plural folding)."""
+        if self._visible is not None:
+            return bool(self.holding(word).any())
         return fold_plural(word.lower()) in self._vocab
 
     def holding(self, word: str) -> np.ndarray:
@@ -100,7 +113,8 @@ class KeywordIndex:
         token = self._vocab.get(fold_plural(word.lower()))
         if self._bm25 is None or token is None:
             return np.zeros(len(self.ids), dtype=bool)
-        return self._bm25.get_scores_from_ids([token]) > 0
+        held = self._bm25.get_scores_from_ids([token]) > 0
+        return held if self._visible is None else held & self._visible
 
     def documents_of(self, passages: np.ndarray) -> set[str]:
         """The doc_ids of the passages a bool mask selects."""
@@ -108,6 +122,8 @@ class KeywordIndex:
 
     def mask(self, where: Filter) -> np.ndarray:
         out = np.ones(len(self.fields), dtype=np.float32)
+        if self._visible is not None:
+            out *= self._visible
         for condition in where.conditions:
             out *= self._condition_mask(condition)
         return out

@@ -167,4 +167,6 @@ def record_json(r: DocumentRecord) -> dict:
         "sha256": r.sha256,
         "ingested_at": r.ingested_at,
         **r.meta.filter_fields(),
+        "access_basis": r.meta.access_basis,
+        "marking": r.meta.marking,
     }

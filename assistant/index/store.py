@@ -244,12 +244,29 @@ class Store:
     def register(self, *records: DocumentRecord) -> None:
         """Record documents as complete; called only after all their passages are stored."""
         with self._writing():
-            self.documents.upsert(
-                ids=[r.doc_id for r in records],
-                embeddings=[[0.0]] * len(records),
-                documents=[r.title for r in records],
-                metadatas=[record_meta(r) for r in records],
-            )
+            self._put_records(records)
+
+    def _put_records(self, records) -> None:
+        self.documents.upsert(
+            ids=[r.doc_id for r in records],
+            embeddings=[[0.0]] * len(records),
+            documents=[r.title for r in records],
+            metadatas=[record_meta(r) for r in records],
+        )
+
+    @_guarded
+    def relabel(self, records: list[DocumentRecord]) -> None:
+        """Give documents new access labels in place: each passage's `access` field (Chroma
+        merges the key into its metadata; vectors and text are untouched), then the registry."""
+        with self._writing():
+            for record in records:
+                ids = self.passages.get(where={"doc_id": record.doc_id}, include=[])["ids"]
+                for i in range(0, len(ids), self._max_batch()):
+                    batch = ids[i : i + self._max_batch()]
+                    self.passages.update(
+                        ids=batch, metadatas=[{"access": record.meta.access}] * len(batch)
+                    )
+            self._put_records(records)
 
     @_guarded
     def remove_documents(self, doc_ids: list[str]) -> None:

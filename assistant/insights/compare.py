@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.selection import candidates, score
+from assistant.core.access import OPERATOR, Reader
 from assistant.core.answer import Citation
 from assistant.core.councils import reorganised
 from assistant.core.filters import Condition, Filter
@@ -75,19 +76,23 @@ def compare(
     where: Filter | None = None,
     k: int = 4,
     policy: AnswerPolicy | None = None,
+    reader: Reader = OPERATOR,
 ) -> Comparison:
-    """One row per council (or document) in the index that `where` admits, best match first."""
+    """One row per council (or document) in the index that `where` admits and `reader` may
+    see, best match first."""
     if by not in GROUPINGS:
         raise ValueError(f"compare by one of {', '.join(GROUPINGS)}, not '{by}'")
     policy = policy or assistant.policy
-    everything = assistant.sources()
+    everything = assistant.sources(reader)
     where, notes = _successors_in(where, everything)
     records = [r for r in everything if where is None or where.matches(r.filter_fields())]
     # The latest grade is the council's, whatever the filter: "how is it judged now?"
     councils = _groups(everything, by="council")
     rows = []
     for group, recs in _groups(records, by=by).items():
-        row = _row(assistant, topic, group, recs, by=by, where=where, k=k, policy=policy)
+        row = _row(
+            assistant, topic, group, recs, by=by, where=where, k=k, policy=policy, reader=reader
+        )
         council = recs[0].meta.council
         rows.append(replace(row, latest_grade=_latest_grade(councils.get(council, []))))
     rows.sort(key=lambda r: (r.citation is None, -r.score, r.group))
@@ -144,11 +149,12 @@ def _row(
     where: Filter | None,
     k: int,
     policy: AnswerPolicy,
+    reader: Reader,
 ) -> Row:
     field = "source" if by == "document" else "council"
     scoped = Filter((Condition(field, "$eq", group),))
     scoped = where.and_(scoped) if where else scoped
-    hits = assistant.retriever.search(topic, k=k, where=scoped)
+    hits = assistant.retriever.search(topic, reader=reader, k=k, where=scoped)
     limit = min(k, policy.passages)
     scored = score(
         topic, topic, candidates(hits, limit=limit), embed=assistant.embedder.embed, policy=policy

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import canary
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from helpers.chat_page import RESTRICTED, UI_PDFS
 from helpers.paths import copy_corpus
@@ -50,3 +51,13 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def canary_base(tmp_path_factory) -> Path:
+    """The canary corpus (tests/helpers/canary.py) in `docs`, indexed in `index` beside it."""
+    base = tmp_path_factory.mktemp("canary-ui")
+    docs = canary.build(base / "docs")
+    report = Assistant(Settings.from_env({}, index_dir=base / "index")).ingest([docs])
+    assert report.exit_code == 0, report.skipped
+    return base

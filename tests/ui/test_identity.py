@@ -5,7 +5,9 @@ briefing picture from a reader outside its groups."""
 from __future__ import annotations
 
 import pytest
-from helpers.chat_page import GROUP_QUESTIONS, RESTRICTED, app_for, ask, cards
+from helpers import canary
+from helpers.chat_page import APP, GROUP_QUESTIONS, RESTRICTED, app_for, ask, cards, htmls
+from streamlit.testing.v1 import AppTest
 
 from assistant.core.access import Reader
 from assistant.core.answer import Citation
@@ -45,9 +47,6 @@ def test_signed_out_without_a_provider_is_told_it_sees_public_papers_only(
 def test_a_signed_in_person_is_named_with_what_they_may_see(access_index, monkeypatch):
     monkeypatch.setenv("ASSISTANT_INDEX", str(access_index / "index"))
     monkeypatch.setenv("ASSISTANT_DOCS", str(access_index / "docs"))
-    from helpers.chat_page import APP
-    from streamlit.testing.v1 import AppTest
-
     at = AppTest.from_file(APP, default_timeout=300)
     at.user = {"is_logged_in": True, "email": "ada@example.org", "groups": ["cabinet"]}
     at.run()
@@ -79,3 +78,47 @@ def test_a_restricted_original_is_refused_to_a_reader_outside_its_group(access_i
     cabinet = originals(Reader.of("cabinet"))
     assert cabinet.path_for(LIVERPOOL) == (access_index / "docs" / LIVERPOOL).resolve()
     assert (page_clip(cited, originals=cabinet) or b"").startswith(b"\x89PNG")
+
+
+def _everything_shown(at) -> str:
+    """The page's text as a person reads it: markup, captions, markdown, alerts and options."""
+    parts = [*htmls(at), *(c.value for c in at.caption), *(m.value for m in at.markdown)]
+    parts += [
+        str(a.value) for kind in ("warning", "info", "error", "success") for a in at.get(kind)
+    ]
+    parts += [str(o) for s in at.multiselect for o in s.options]
+    parts += [str(o) for s in at.selectbox for o in s.options]
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("user", "sees"),
+    [
+        ({"is_logged_in": True, "email": "ada@example.org", "groups": [canary.GROUP]}, True),
+        ({"is_logged_in": True, "email": "ben@example.org", "groups": canary.OTHER_GROUP}, False),
+        ({"is_logged_in": False}, False),  # a provider is configured; nobody signed in
+        ({}, False),  # no provider configured
+    ],
+)
+def test_the_canary_reaches_its_group_on_the_chat_page_and_no_one_else(
+    canary_base, monkeypatch, user, sees
+):
+    monkeypatch.setenv("ASSISTANT_INDEX", str(canary_base / "index"))
+    monkeypatch.setenv("ASSISTANT_DOCS", str(canary_base / "docs"))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.user = user
+    at.run()
+    for question in canary.QUESTIONS[:2]:
+        at = ask(at, question)
+    shown = _everything_shown(at)
+    if sees:
+        assert canary.SENTENCE in shown and canary.FILE in shown
+    else:
+        assert canary.leaks(shown, asked=" ".join(canary.QUESTIONS)) == []
+    settings = Settings.from_env({}, index_dir=canary_base / "index")
+    reader = Reader.of(user.get("groups") or []) if user.get("is_logged_in") else Reader.public()
+    originals = Originals.for_reader(
+        Assistant(settings, create=False), reader, roots=(canary_base / "docs",), settings=settings
+    )
+    assert (originals.path_for(f"restricted/{canary.FILE}") is not None) is sees

@@ -35,10 +35,11 @@ from assistant import (  # noqa: E402
     SettingsError,
     Turn,
 )
+from assistant.core.access import Reader  # noqa: E402
 from assistant.evidence.briefing import BriefingOptions, to_docx, to_markdown  # noqa: E402
-from ui import insights, render, summary  # noqa: E402
+from ui import identity, insights, render, summary  # noqa: E402
 from ui.filtering import FIELD_LABELS, Selection, build_filter, describe, options_from  # noqa: E402
-from ui.source_views import DOCX_MIME, original_controls, page_clip  # noqa: E402
+from ui.source_views import DOCX_MIME, Originals, original_controls, page_clip  # noqa: E402
 from ui.upload_panel import upload_panel  # noqa: E402
 from ui.uploads import upload_root  # noqa: E402
 
@@ -99,46 +100,71 @@ def main() -> None:
     except SettingsError as exc:
         st.error(f"A setting is wrong: {exc}")
         st.stop()
+    # Who is asking, decided once per run; every route below is given this reader.
+    person = identity.current(config.settings.groups_claim)
     assistant = open_assistant(config.settings)
-    st.session_state.setdefault("turns", [])
+    _own_conversation(person.reader)
     try:
-        page(assistant, config)
+        page(assistant, config, person)
     except IndexUnavailable as exc:  # the server went away, the folder was damaged meanwhile
         st.error(f"The index cannot be used: {exc}")
 
 
-def page(assistant: Assistant, config: PageConfig) -> None:
-    records = assistant.sources()
-    options = sidebar(assistant, records, config)
+def _own_conversation(reader: Reader) -> None:
+    """A session's answers are its reader's: when the person changes (signed in or out in this
+    tab), the earlier answers and follow-up history go, as they may show other papers."""
+    if st.session_state.get("reader") != (reader.who, reader.key):
+        st.session_state["reader"] = (reader.who, reader.key)
+        _new_chat()
+    st.session_state.setdefault("turns", [])
+
+
+def page(assistant: Assistant, config: PageConfig, person: identity.Identity) -> None:
+    reader = person.reader
+    records = assistant.sources(reader)
+    originals = Originals.for_reader(
+        assistant, reader, roots=config.doc_roots, settings=config.settings
+    )
+    options = sidebar(assistant, records, config, person)
     left, right = st.columns([3, 2], gap="large")
     # Fixed-height panes scroll on their own, keeping an answer and its sources side by side.
     chat, sources = left.container(height=PANE_HEIGHT), right.container(height=PANE_HEIGHT)
     question = st.chat_input("Ask about the indexed reports\u2026")
     if question and question.strip():
         with chat, st.spinner("Searching the documents\u2026"):
-            ask(assistant, question.strip(), options)
+            ask(assistant, question.strip(), options, reader)
     with chat:
         conversation(records)
     with sources:
-        sources_panel(config)
+        sources_panel(originals)
     with st.expander("Compare councils on a topic"):
-        insights.compare_panel(assistant, options.where)
+        insights.compare_panel(assistant, options.where, reader)
     with st.expander("Council timeline: has it improved?"):
         insights.timeline_panel(assistant, records)
     with st.sidebar:  # after asking, so the briefing includes the newest answer
-        briefing_panel(options.note, config)
+        briefing_panel(options.note, originals)
 
 
 # --- sidebar ---------------------------------------------------------------------------------
 
 
-def sidebar(assistant: Assistant, records: list[DocumentRecord], config: PageConfig) -> AskOptions:
+def sidebar(
+    assistant: Assistant,
+    records: list[DocumentRecord],
+    config: PageConfig,
+    person: identity.Identity,
+) -> AskOptions:
     with st.sidebar:
         st.title("Inspection report assistant")
+        identity.identity_panel(person)
         st.button("New chat", on_click=_new_chat, width="stretch", key="new-chat")
         index_status(records)
         where, note = filters(records)
-        upload_panel(assistant, records, config.settings.index_dir)
+        # Adding and removing documents is the operator's: offered only where no identity
+        # provider is configured (one person's own machine). With sign-in, papers are added
+        # with `assistant ingest`, where their access labels are set.
+        if not person.configured:
+            upload_panel(assistant, records, config.settings.index_dir)
         with st.expander("Advanced", expanded=False):
             k = st.slider(
                 "Passages to search per question",
@@ -198,7 +224,7 @@ def filters(records: list[DocumentRecord]) -> tuple[Filter, str]:
     return build_filter(selection, options), describe(selection, options)
 
 
-def briefing_panel(note: str, config: PageConfig) -> None:
+def briefing_panel(note: str, originals: Originals) -> None:
     turns: list[Answer] = st.session_state.get("turns", [])
     st.subheader("Briefing")
     if not turns:
@@ -212,7 +238,7 @@ def briefing_panel(note: str, config: PageConfig) -> None:
         key="brief-pages",
         help="Each reference carries a picture of its page around the quote, highlighted.",
     )
-    clip = partial(page_clip, roots=config.doc_roots, settings=config.settings)
+    clip = partial(page_clip, originals=originals)  # a page picture passes the reader's guard
     st.download_button(
         "Download briefing (Markdown)",
         partial(to_markdown, list(turns), options=options),  # built only when clicked
@@ -236,11 +262,13 @@ def briefing_panel(note: str, config: PageConfig) -> None:
 # --- conversation ----------------------------------------------------------------------------
 
 
-def ask(assistant: Assistant, question: str, options: AskOptions) -> None:
+def ask(assistant: Assistant, question: str, options: AskOptions, reader: Reader) -> None:
     turns: list[Answer] = st.session_state["turns"]
     history = [Turn(a.question, a) for a in turns[-HISTORY_TURNS:]]
     try:
-        answer = assistant.ask(question, k=options.k, where=options.where or None, history=history)
+        answer = assistant.ask(
+            question, k=options.k, where=options.where or None, history=history, reader=reader
+        )
     except FilterError as exc:
         st.error(f"Filter not understood: {exc}")
         return
@@ -284,7 +312,7 @@ def _select(number: int) -> None:
     st.session_state["selected"] = number
 
 
-def sources_panel(config: PageConfig) -> None:
+def sources_panel(originals: Originals) -> None:
     turns: list[Answer] = st.session_state["turns"]
     st.subheader("Sources")
     if not turns:
@@ -311,12 +339,7 @@ def sources_panel(config: PageConfig) -> None:
     cited = answer.citations if answer.answered or correcting else answer.related
     for citation in cited:
         st.html(render.card_html(citation, related=not (answer.answered or correcting)))
-        original_controls(
-            citation,
-            roots=config.doc_roots,
-            settings=config.settings,
-            key=f"orig-{number}-{citation.id}",
-        )
+        original_controls(citation, originals=originals, key=f"orig-{number}-{citation.id}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.core.access import Reader
 from assistant.core.filters import Filter
 from assistant.core.record import DocumentRecord
 from assistant.insights.compare import compare
@@ -14,7 +15,7 @@ from assistant.insights.timeline import timeline
 from ui.render import esc
 
 
-def compare_panel(assistant, where: Filter) -> None:
+def compare_panel(assistant, where: Filter, reader: Reader) -> None:
     """Topic in, one row per council out: its best cited sentence, judgement and date."""
     with st.form("compare-form", border=False):
         topic = st.text_input(
@@ -25,7 +26,7 @@ def compare_panel(assistant, where: Filter) -> None:
     if not (submitted and topic.strip()):
         return
     with st.spinner("Searching each council's documents\u2026"):
-        result = compare(assistant, topic.strip(), by=by, where=where or None)
+        result = compare(assistant, topic.strip(), by=by, where=where or None, reader=reader)
     if not result.rows:
         st.info("No documents match the filters.")
         return
@@ -49,7 +50,8 @@ def _row_html(row) -> str:
 
 
 def timeline_panel(assistant, records: list[DocumentRecord]) -> None:
-    """A council's documents by date with judgements, and whether it has improved."""
+    """A council's documents by date with judgements, and whether it has improved; `records`
+    are those the reader may see (assistant.sources(reader))."""
     councils = sorted({r.meta.council for r in records if r.meta.council})
     if not councils:
         st.info("No council is recorded for the indexed documents.")

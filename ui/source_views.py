@@ -4,10 +4,13 @@ the quote. Shown under each source card."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from assistant.core.access import Reader
 from assistant.core.answer import Citation
 from assistant.evidence.page_images import (
     PageImages,
@@ -25,12 +28,37 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 MIME = {".pdf": "application/pdf", ".docx": DOCX_MIME, ".html": "text/html", ".htm": "text/html"}
 
 
-def original_controls(
-    citation: Citation, *, roots: tuple[Path, ...], settings: Settings, key: str
-) -> None:
+@dataclass(frozen=True)
+class Originals:
+    """The original files as one reader may reach them: every route to a file (download, page
+    image, page text, a briefing's page picture) asks `path_for`, which refuses a document the
+    reader may not see exactly as it refuses a missing file, so a refusal names nothing."""
+
+    roots: tuple[Path, ...]
+    settings: Settings
+    visible: Callable[[str], bool]  # may this reader see the indexed source?
+    reader_key: str = "*"  # what the reader may see, keying any cache of what they were shown
+
+    @classmethod
+    def for_reader(
+        cls, assistant, reader: Reader, *, roots: tuple[Path, ...], settings: Settings
+    ) -> Originals:
+        def visible(source: str) -> bool:
+            return assistant.record_for(source, reader) is not None
+
+        return cls(roots, settings, visible, reader.key)
+
+    def path_for(self, source: str) -> Path | None:
+        if not self.visible(source):
+            return None
+        return original_path(source, self.roots)
+
+
+def original_controls(citation: Citation, *, originals: Originals, key: str) -> None:
     """Download the original; for a PDF, show the cited page or its text; for other formats,
     the whole document text at the quote."""
-    path = original_path(citation.source, roots)
+    path = originals.path_for(citation.source)
+    settings = originals.settings
     if path is None:
         st.caption("Original file not available on this server.")
         return
@@ -49,25 +77,25 @@ def original_controls(
     )
     paged = citation.page is not None and path.suffix.lower() == ".pdf"
     if paged and controls.button("Show the page", key=f"{key}-page", icon=":material/article:"):
-        open_page(citation, path, settings=settings)
+        open_page(citation, path, settings=settings, reader_key=originals.reader_key)
     label = f"Read page {citation.page} as text" if paged else "Read it in the document"
     if controls.toggle(label, key=f"{key}-read"):
-        show_document_text(citation, path, settings=settings)
+        show_document_text(citation, path, settings=settings, reader_key=originals.reader_key)
 
 
-def open_page(citation: Citation, path: Path, *, settings: Settings) -> None:
+def open_page(citation: Citation, path: Path, *, settings: Settings, reader_key: str) -> None:
     """The page in a drawer beside the sources, wide enough to read; closing it leaves the
     answer and its sources as they were."""
     title = render.md_literal(f"Page {citation.page} of {citation.title or citation.source}")
     drawer = st.dialog(title, width=PAGE_DRAWER_PX, position="right")
-    drawer(show_page)(citation, path, settings=settings)
+    drawer(show_page)(citation, path, settings=settings, reader_key=reader_key)
 
 
-def show_page(citation: Citation, path: Path, *, settings: Settings) -> None:
+def show_page(citation: Citation, path: Path, *, settings: Settings, reader_key: str = "*") -> None:
     """The cited page as rendered by PDFium, the quoted words boxed; when they cannot be placed,
     the page alone and a plain word saying so (never a box in the wrong place)."""
     try:
-        view = page_view(citation, path, settings=settings)
+        view = page_view(citation, path, settings=settings, reader_key=reader_key)
     except PageUnavailable as exc:
         st.caption(render.md_literal(f"This page could not be shown: {exc}."))
         return
@@ -86,37 +114,46 @@ def show_page(citation: Citation, path: Path, *, settings: Settings) -> None:
         st.warning(render.md_literal(note))
 
 
-def page_view(citation: Citation, path: Path, *, settings: Settings) -> PageView:
-    """The page of `citation`, rendered once and then read from the index folder's cache."""
+def page_view(citation: Citation, path: Path, *, settings: Settings, reader_key: str) -> PageView:
+    """The page of `citation`, rendered once and then read from the index folder's cache. The
+    path was checked against the reader before this is called."""
     before, after = citation.around_quote()
-    return page_images(str(cache_folder(settings.index_dir))).view(
+    return page_images(str(cache_folder(settings.index_dir)), reader_key).view(
         path, citation.page, citation.quote, before=before, after=after
     )
 
 
 @st.cache_resource(show_spinner=False)
-def page_images(folder: str) -> PageImages:
-    """One cache handle per index folder for the whole server (it is safe across threads)."""
+def page_images(folder: str, reader_key: str) -> PageImages:
+    """A cache handle per index folder and kind of reader (it is safe across threads); keyed
+    by what the reader may see too, so no in-memory cache is shared across groups."""
     return PageImages(Path(folder))
 
 
-def page_clip(citation: Citation, *, roots: tuple[Path, ...], settings: Settings) -> bytes | None:
+def page_clip(citation: Citation, *, originals: Originals) -> bytes | None:
     """For a briefing: the band of the cited page around the quote, highlighted; None for a
-    citation that is not on a PDF page, or whose words could not be placed."""
-    path = original_path(citation.source, roots)
+    citation that is not on a PDF page, whose words could not be placed, or whose document the
+    reader may not see."""
+    path = originals.path_for(citation.source)
     if path is None or citation.page is None or path.suffix.lower() != ".pdf":
         return None
     try:
-        return highlighted_clip(page_view(citation, path, settings=settings))
+        view = page_view(
+            citation, path, settings=originals.settings, reader_key=originals.reader_key
+        )
+        return highlighted_clip(view)
     except PageUnavailable:
         return None
 
 
-def show_document_text(citation: Citation, path: Path, *, settings: Settings) -> None:
+def show_document_text(
+    citation: Citation, path: Path, *, settings: Settings, reader_key: str
+) -> None:
     """The cleaned text of the cited page (PDF) or of the whole document (other formats), as it
     was indexed, opening scrolled to the marked quote."""
     max_bytes = int(settings.max_file_mb * 1e6)
-    text = _page_text(str(path), citation.source, citation.page, path.stat().st_mtime, max_bytes)
+    mtime = path.stat().st_mtime
+    text = _page_text(str(path), citation.source, citation.page, mtime, max_bytes, reader_key)
     if text is None:
         st.caption("This text could not be read from the original file.")
     else:
@@ -124,5 +161,8 @@ def show_document_text(citation: Citation, path: Path, *, settings: Settings) ->
 
 
 @st.cache_data(max_entries=32, show_spinner="Reading the document\u2026")
-def _page_text(path: str, source: str, page: int | None, mtime: float, max_bytes: int):
+def _page_text(
+    path: str, source: str, page: int | None, mtime: float, max_bytes: int, reader_key: str
+):
+    # reader_key only keys the cache: a page read for one kind of reader is not served to another
     return page_text(Path(path), source, page, max_bytes=max_bytes)

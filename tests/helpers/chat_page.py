@@ -18,6 +18,12 @@ UI_PDFS = [
     "ofsted-cqc-send-rotherham-2024.pdf",
     "ofsted-ilacs-liverpool-2023.pdf",  # the caseload question of "Show the page"
 ]
+# Restricted papers of the sign-in tests: each group's question is answered by its own paper.
+RESTRICTED = {"ofsted-ilacs-liverpool-2023.pdf": "cabinet", "ofsted-fv-kent-2024.pdf": "officers"}
+GROUP_QUESTIONS = {
+    "cabinet": "How high are personal advisers' caseloads in Liverpool?",
+    "officers": "What did inspectors say about management oversight in Kent?",
+}
 QUESTION = "How well are children in care supported in Norfolk?"
 CASELOADS = "How high are personal advisers' caseloads in Liverpool?"
 OFF_TOPIC = "What is the boiling point of liquid nitrogen on Mars?"

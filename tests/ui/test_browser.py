@@ -4,11 +4,8 @@ Chromium through Playwright (never a downloaded browser). Screenshots go to test
 from __future__ import annotations
 
 import base64
-import os
 import re
 import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,67 +13,17 @@ from pathlib import Path
 import pytest
 from helpers import rendering_oracle as oracle
 from helpers import servers
+from helpers.browser import STARTUP_SECONDS, start_streamlit
 from helpers.chat_page import CASELOADS, EVIL_QUESTION, EVIL_TEXT, QUESTION, UI_PDFS, writable_copy
 from helpers.paths import CORPUS, ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 ARTIFACTS = ROOT / "test-artifacts"
-STARTUP_SECONDS = 180  # model load on a busy 2-core machine
 ANSWER_MS = 120_000
 PAGE_MS = 60_000
 # A common laptop screen: there the caseload card's quote fell below the pane before trimming.
 LAPTOP = {"width": 1280, "height": 800}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _start_streamlit(base: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = servers.free_port()
-    env = dict(os.environ, ASSISTANT_INDEX=str(base / "index"), ASSISTANT_DOCS=str(base / "docs"))
-    command = [
-        str(Path(sys.executable).with_name("streamlit")), "run", "ui/app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        servers.wait_until_serving(
-            lambda: _healthy(url), process, log=log, timeout=STARTUP_SECONDS, name="streamlit"
-        )
-    except AssertionError:
-        servers.stop(process)
-        raise
-    return process, url
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -86,7 +33,7 @@ def page_for(browser, tmp_path) -> Iterator:
     started: list[subprocess.Popen] = []
 
     def open_page(base: Path, *, viewport: dict | None = None):
-        process, url = _start_streamlit(base, tmp_path / "streamlit.log")
+        process, url = start_streamlit(base, tmp_path / "streamlit.log")
         started.append(process)
         viewport = viewport or {"width": 1500, "height": 1000}
         page = browser.new_page(viewport=viewport, accept_downloads=True)

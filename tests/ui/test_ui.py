@@ -328,21 +328,22 @@ def test_filters_come_from_the_metadata_documents_carry():
 
 def test_a_briefing_picture_is_made_for_a_pdf_citation_only(tmp_path):
     from assistant.core.answer import Citation
-    from ui.source_views import page_clip
+    from ui.source_views import Originals, page_clip
 
     settings = Settings.from_env({}, index_dir=tmp_path / "index")
+    originals = Originals((CORPUS,), settings, visible=lambda source: True)
     quote = (
         "PAs are thwarted in their endeavours to meet the needs of their young people due to "
         "high caseloads, sometimes over 40."
     )
     cited = Citation(1, "ofsted-ilacs-liverpool-2023.pdf", 8, quote, quote, 0, len(quote), 0.5)
-    picture = page_clip(cited, roots=(CORPUS,), settings=settings)
+    picture = page_clip(cited, originals=originals)
     assert picture and picture.startswith(b"\x89PNG")
     assert list((tmp_path / "index" / "page-images").iterdir())  # the page is cached
     text = Citation(2, "notes.txt", None, quote, quote, 0, len(quote), 0.5)
     missing = Citation(3, "gone.pdf", 8, quote, quote, 0, len(quote), 0.5)
-    assert page_clip(text, roots=(CORPUS,), settings=settings) is None
-    assert page_clip(missing, roots=(CORPUS,), settings=settings) is None
+    assert page_clip(text, originals=originals) is None
+    assert page_clip(missing, originals=originals) is None
 
 
 def _page_of_a_quote_not_on_it(index_dir: str, pdf: str) -> None:

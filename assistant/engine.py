@@ -180,7 +180,9 @@ class Assistant:
     def record_for(self, source: str, reader: Reader) -> DocumentRecord | None:
         """The indexed document of file `source` if `reader` may see it, else None: the guard
         on every route that opens a file (page images, the original's download)."""
-        return next((r for r in self.sources(reader) if r.source == source), None)
+        return next(
+            (r for r in self.retriever.catalogue(reader).records if r.source == source), None
+        )
 
     def warm(self) -> None:
         """Load the model, the question reader and the keyword index now rather than on the

@@ -57,6 +57,17 @@ def test_the_question_in_any_wording_finds_the_canary_only_for_its_group(assista
     assert cites_canary(assistant.ask(question, reader=OPERATOR))
 
 
+def test_a_word_only_the_restricted_paper_holds_is_unknown_as_a_word_no_paper_holds(assistant):
+    # Invisible, not hidden: the decline must be the one a word found nowhere gets, or its
+    # wording would tell the public that some paper holds it.
+    for word in ("Wexcombe", "Zorbulant"):
+        question = f"What did the {word} placement review find?"
+        answer = assistant.ask(question, reader=PUBLIC)
+        assert f"No indexed document mentions {word}" in answer.answer, answer.answer
+    member = assistant.ask("What did the Wexcombe placement review find?", reader=MEMBER)
+    assert "No indexed document mentions" not in member.answer
+
+
 def test_a_question_about_the_papers_council_declines_as_if_it_held_nothing(assistant):
     question = f"What did inspectors find in {canary.COUNCIL}?"
     answer = assistant.ask(question, reader=PUBLIC)

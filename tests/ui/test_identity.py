@@ -122,3 +122,34 @@ def test_the_canary_reaches_its_group_on_the_chat_page_and_no_one_else(
         Assistant(settings, create=False), reader, roots=(canary_base / "docs",), settings=settings
     )
     assert (originals.path_for(f"restricted/{canary.FILE}") is not None) is sees
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("user", "sees"),
+    [
+        ({"is_logged_in": True, "email": "ada@example.org", "groups": [canary.GROUP]}, True),
+        ({"is_logged_in": True, "email": "ben@example.org", "groups": canary.OTHER_GROUP}, False),
+        ({}, False),
+    ],
+)
+def test_compare_and_timeline_on_the_page_follow_the_reader(canary_base, monkeypatch, user, sees):
+    monkeypatch.setenv("ASSISTANT_INDEX", str(canary_base / "index"))
+    monkeypatch.setenv("ASSISTANT_DOCS", str(canary_base / "docs"))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.user = user
+    at.run()
+    topic = "unregistered placements in the Harrowgate cluster"
+    next(t for t in at.text_input if t.label == "Topic").set_value(topic)
+    next(b for b in at.button if b.label == "Compare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    compared = _everything_shown(at)
+    assert (canary.SENTENCE in compared) is sees
+    councils = next(s for s in at.selectbox if s.label == "Council")
+    assert (canary.COUNCIL in councils.options) is sees
+    if sees:
+        councils.set_value(canary.COUNCIL).run()
+        assert list(at.dataframe[0].value["document"]) == [canary.TITLE]
+    else:
+        shown = compared + "".join(d.value.to_string() for d in at.dataframe)
+        assert canary.leaks(shown, asked=topic) == []

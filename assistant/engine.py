@@ -126,6 +126,7 @@ class Assistant:
             self.policy,
             catalogue,
             keyword_index,
+            self.asks.prototype,
             reader,
             where,
         )

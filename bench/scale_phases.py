@@ -101,13 +101,16 @@ def phase_query(index: Path) -> dict:
     """Warm end-to-end `ask` latency: model and keyword index loaded, each question new."""
     import psutil
 
+    from assistant.core.access import OPERATOR, Reader
     from assistant.engine import Assistant
     from assistant.settings import Settings
 
     assistant = Assistant(Settings.from_env({}, index_dir=index))
     assistant.warm()
-    assistant.ask("Which council was inspected?")
-    latencies, searches = [], []
+    public = Reader.public()
+    for reader in (OPERATOR, public):
+        assistant.ask("Which council was inspected?", reader=reader)
+    latencies, searches, filtered = [], [], []
     for question in QUESTIONS:
         started = time.perf_counter()
         assistant.ask(question)
@@ -116,12 +119,19 @@ def phase_query(index: Path) -> dict:
         # answer step finds ten copies of each sentence and embeds each text once; this part is
         # the one that grows with the store.
         started = time.perf_counter()
-        assistant.retriever.search(question)
+        assistant.retriever.search(question, reader=OPERATOR)
         searches.append((time.perf_counter() - started) * 1000)
+        # The same question from a signed-out reader: every search carries the access
+        # condition (Chroma's `where`, the keyword index's mask), which the operator's lacks.
+        started = time.perf_counter()
+        assistant.ask(question, reader=public)
+        filtered.append((time.perf_counter() - started) * 1000)
     return {
         "passages": assistant.store.count(),
         "query_p50_ms": round(statistics.median(latencies), 1),
         "query_p95_ms": round(_percentile(latencies, 95), 1),
+        "query_public_p50_ms": round(statistics.median(filtered), 1),
+        "query_public_p95_ms": round(_percentile(filtered, 95), 1),
         "search_p50_ms": round(statistics.median(searches), 1),
         "search_p95_ms": round(_percentile(searches, 95), 1),
         "query_rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1),

@@ -26,7 +26,8 @@ DATA = Path(__file__).parents[1] / "data" / "asks.json"
 MIN_PROBABILITY = 0.6  # more likely than not, with room: below it the question stays a fact
 FILLS = 3  # each frame filled with this many topic and council pairs
 _STEPS, _RATE, _L2 = 1000, 2.0, 1e-3
-_FORMAT = 1  # part of the cache key: bump when the fit changes
+_FORMAT = 2  # part of the cache key: bump when the fit changes
+_Fit = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]  # weights, bias, shapes, centroids
 
 
 class AskReader:
@@ -43,11 +44,11 @@ class AskReader:
         self._embed, self._embed_query = embed, embed_query
         self._file = cache / "asks" / f"{_key(model)}.npz"
         self._lock = threading.Lock()
-        self._fit: tuple[np.ndarray, np.ndarray, list[str]] | None = None
+        self._fit: _Fit | None = None
 
     def shape(self, question: str) -> Shape | None:
         """The shape `question` asks for, when the reader is sure."""
-        weights, bias, shapes = self._fitted()
+        weights, bias, shapes, _ = self._fitted()
         scores = self._embed_query(question) @ weights + bias
         odds = np.exp(scores - scores.max())
         best = int(np.argmax(odds))
@@ -55,7 +56,13 @@ class AskReader:
             return None
         return Shape(shapes[best])
 
-    def _fitted(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def prototype(self, shape: Shape) -> np.ndarray:
+        """What asks of `shape` mean in common: the unit mean of its examples' embeddings (for a
+        list, "what needs to improve", whatever the topic or the wording)."""
+        _, _, shapes, centroids = self._fitted()
+        return centroids[shapes.index(shape.value)]
+
+    def _fitted(self) -> _Fit:
         with self._lock:
             if self._fit is None:
                 self._fit = self._load() or self._train()
@@ -64,18 +71,22 @@ class AskReader:
     def _load(self):
         try:
             with np.load(self._file) as kept:
-                return kept["weights"], kept["bias"], [str(s) for s in kept["shapes"]]
+                shapes = [str(s) for s in kept["shapes"]]
+                return kept["weights"], kept["bias"], shapes, kept["centroids"]
         except (OSError, KeyError, ValueError):
             return None
 
     def _train(self):
         texts, labels, shapes = examples(json.loads(DATA.read_text(encoding="utf-8")))
-        weights, bias = fit(self._embed(texts), np.array(labels), classes=len(shapes))
+        vectors, labels = self._embed(texts), np.array(labels)
+        weights, bias = fit(vectors, labels, classes=len(shapes))
+        centroids = np.stack([vectors[labels == c].mean(axis=0) for c in range(len(shapes))])
+        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
         self._file.parent.mkdir(parents=True, exist_ok=True)
         partial = self._file.with_suffix(".tmp.npz")
-        np.savez(partial, weights=weights, bias=bias, shapes=np.array(shapes))
+        np.savez(partial, weights=weights, bias=bias, shapes=np.array(shapes), centroids=centroids)
         partial.replace(self._file)  # whole or not at all: another process may read it
-        return weights, bias, shapes
+        return weights, bias, shapes, centroids
 
 
 def examples(data: dict) -> tuple[list[str], list[int], list[str]]:

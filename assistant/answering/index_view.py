@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answering.intent import Shape
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.retrieval import Hit, Retriever
 from assistant.core.access import OPERATOR, Reader
@@ -28,6 +29,8 @@ class IndexView:
     policy: AnswerPolicy
     catalogue: Catalogue
     keyword_index: KeywordIndex
+    # What asks of a shape mean in common (`AskReader.prototype`): which list is "the" list
+    prototype: Callable[[Shape], np.ndarray] | None = None
     reader: Reader = OPERATOR  # who is asking: every search here runs as them
     # The user's own filter and what the reader may see, applied to every search
     where: Filter | None = None

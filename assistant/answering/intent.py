@@ -144,7 +144,10 @@ def understand(
         days=days_in(question),
         grade=_grade(question),
         area=area_of(question),
-        cue=_clause(question, cue.start()) if cue else "",
+        # Without what places the question: "areas for improvement set out by the focused visit
+        # to Birmingham" must match the list's heading, not the letter's "Focused visit to
+        # Birmingham children's services".
+        cue=unplaced(_clause(question, cue.start())) if cue else "",
         inspected=bool(_INSPECTED.search(question)),
         # A change is read across reports: "has it improved since the last inspection?" names
         # the last inspection as the point compared with, not the one report to read.

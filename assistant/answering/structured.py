@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from assistant.answering.index_view import IndexView
-from assistant.answering.intent import QueryIntent, area_of, fitting
+from assistant.answering.intent import QueryIntent, Shape, area_of, fitting, unplaced
 from assistant.answering.retrieval import Hit
 from assistant.answering.selection import Candidate, candidate, is_statement
 from assistant.core.filters import Condition
@@ -43,9 +45,13 @@ def lists(
     if not records:
         return []
     vector = sources.embed_query(intent.topic)
-    # The words that asked for a list say which list: "needing to get better" is the list
-    # headed "What needs to improve?", not the one headed with the visit's focus.
+    # Which list: the one whose heading means what a list question asks ("what needs to
+    # improve", from the reader's examples, whatever the wording), and what this question's
+    # own words asked ("needing to get better"); not the list headed with the visit's focus.
     cue = sources.embed_query(intent.cue) if intent.cue else vector
+    if sources.prototype is not None:
+        cue = cue + sources.prototype(Shape.LIST)
+        cue = cue / np.linalg.norm(cue)
     found = _find(sources, records, "items", vector)
     weight = sources.policy.heading_weight
     out = []
@@ -54,7 +60,9 @@ def lists(
         if not sections:
             continue
         headings = list(sections)
-        heading_vectors = sources.embed([h[-1] if h else "" for h in headings])
+        # A heading is compared by what it says, not by the council or visit it names (a
+        # letter's own heading names both, and would match any question about that visit).
+        heading_vectors = sources.embed([unplaced(h[-1]) if h else "" for h in headings])
         best = max(
             range(len(headings)),
             key=lambda i: (

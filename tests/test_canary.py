@@ -199,3 +199,34 @@ def _docx_text(data: bytes) -> str:
     import docx
 
     return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+
+
+def test_a_paper_restricted_while_a_reader_looks_away_is_not_returned(tmp_path):
+    """Another process relabels a public paper while this one's view of the index is stale (its
+    retriever looks at the index only when the clock says): the public reader's next question
+    must not find the paper through the vector search or the stale keyword index."""
+    from helpers.fake_clock import FakeClock
+
+    from assistant.answering.retrieval import Retriever
+
+    corpus = canary.build(tmp_path / "corpus")
+    settings = Settings.from_env({}, index_dir=tmp_path / "index")
+    assert Assistant(settings).ingest([corpus]).exit_code == 0
+    sidecar = corpus / "restricted" / f"{canary.FILE}.meta.json"
+    sidecar.write_text(json.dumps({"title": canary.TITLE, "access": "public"}))
+    assert Assistant(settings).ingest([corpus]).relabelled == 1
+    watching = Assistant(settings, create=False)
+    watching.retriever = Retriever(
+        settings,
+        embedder=watching.embedder,
+        store=watching.store,
+        policy=watching.policy,
+        clock=FakeClock(),  # never moves: the stamp is looked at once, then kept
+    )
+    assert cites_canary(watching.ask(canary.QUESTIONS[0], reader=PUBLIC))  # public now
+    sidecar.write_text(json.dumps({"title": canary.TITLE, "access": canary.GROUP}))
+    assert Assistant(settings).ingest([corpus]).relabelled == 1  # another process
+    for question in canary.QUESTIONS:
+        answer = watching.ask(question, reader=PUBLIC)
+        assert not canary.leaks(said(answer), asked=question), answer.answer
+    assert cites_canary(watching.ask(canary.QUESTIONS[0], reader=MEMBER))

@@ -143,7 +143,10 @@ def _resolutions(hits: list[Hit], sources: IndexView, *, vector) -> list[Hit]:
     )
     seen = {h.passage.id for h in hits}
     stored = sources.retriever.store.get([r.id for r in found if r.id not in seen], vector=vector)
-    return [Hit(s.passage, 0.0, s.score) for s in stored]
+    # Read by id, as written now: a paper relabelled since the keyword index was built is
+    # checked against the reader here (`Retriever.search` does the same for its own reads).
+    mine = (s for s in stored if sources.reader.may_see(s.passage.meta.access))
+    return [Hit(s.passage, 0.0, s.score) for s in mine]
 
 
 def _dated(intent: QueryIntent, catalogue: Catalogue) -> tuple[DocumentRecord, ...]:

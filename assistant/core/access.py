@@ -90,6 +90,11 @@ class Reader:
         allowed = groups_of(label)
         return not allowed or bool(allowed & self.groups)
 
+    def sees_all(self, labels: Iterable[str]) -> bool:
+        """Whether this reader may see every label in `labels` (an index holding only papers
+        they may see: a search needs no condition to be theirs)."""
+        return all(self.may_see(label) for label in labels)
+
     def condition(self, labels: Iterable[str]) -> Condition | None:
         """The search condition for this reader over the labels an index holds: `access` is one
         of those this reader may see. None for the operator (no condition at all)."""

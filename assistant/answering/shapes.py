@@ -65,6 +65,11 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> Ch
     extra = []
     if intent.shape == Shape.DECISION:
         extra = _resolutions(admitted, sources, vector=sources.embed_query(intent.question))
+    if intent.shape == Shape.QUANTITY and intent.councils:
+        # A number is one sentence in one report: the topic searched inside the reports the
+        # question names finds it where the whole collection's best passages need not hold it.
+        named = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
+        extra = _search(intent, sources, named, k=sources.policy.passages) if named else []
     scored = _scored(intent, admitted, sources, extra=extra)
     # The cap per document makes room for other documents; with one, it has none to make.
     alone = len({c.doc_id for c in scored}) == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from assistant.answering.selection import Candidate
+from assistant.answering.selection import Candidate, places_document
 from assistant.core.answer import Answer, Citation, Decline
 from assistant.core.passage import UnitKind
 from assistant.core.sentences import Span
@@ -39,7 +39,9 @@ def compose(question: str, chosen: Chosen, *, notes: list[str] | None = None) ->
     parts: list[str] = []
     for group in chosen.groups:
         for document in _by_document(group):
-            document.sort(key=lambda c: (c.hit.passage.page or 0, c.span.start))
+            # In reading order, except that what only places the document (its dates, what
+            # the inspectors looked at) never leads: the finding does.
+            document.sort(key=lambda c: (places_document(c), c.hit.passage.page or 0, c.span.start))
             parts.append(_paragraph(document, citations))
     return Answer(
         question, True, "\n\n".join(parts), citations, [], shape=chosen.shape, notes=notes or []

@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.retrieval import Hit
+from assistant.core import councils
 from assistant.core.meta import REPORT_TYPES
 from assistant.core.passage import Unit, UnitKind
 from assistant.core.sentences import Span
@@ -73,6 +74,19 @@ def is_statement(text: str) -> bool:
     if re.search(r"\w: \S", text):  # "Lead inspector: ...", "Children in care: good"
         return True
     return words >= 14 or text.rstrip("\"'”’)").endswith((".", "!", "?", ";"))
+
+
+def places_document(c: Candidate) -> bool:
+    """A unit of the section a document opens with under its own name ("Focused visit to Norfolk
+    children's services": the dates, the inspectors, what they looked at): it places the
+    document rather than saying what was found."""
+    return placing_section(c.hit.passage.section)
+
+
+def placing_section(section: tuple[str, ...]) -> bool:
+    """A section headed with the document's own name: reports head the sections that say what
+    was found with what they are about, never with the council's name."""
+    return bool(section) and bool(councils.mentions(section[-1]))
 
 
 def candidates(hits: list[Hit], *, limit: int | None = None) -> list[Candidate]:

@@ -16,7 +16,7 @@ import numpy as np
 from assistant.answering.index_view import IndexView
 from assistant.answering.intent import QueryIntent, Shape, area_of, fitting, unplaced
 from assistant.answering.retrieval import Hit
-from assistant.answering.selection import Candidate, candidate, is_statement
+from assistant.answering.selection import Candidate, candidate, is_statement, placing_section
 from assistant.core.filters import Condition
 from assistant.core.judgements import is_overall_statement
 from assistant.core.passage import UnitKind
@@ -57,6 +57,10 @@ def lists(
     out = []
     for doc_id in dict.fromkeys(r.doc_id for r in records):
         sections = _sections([h for h in found if h.passage.doc_id == doc_id])
+        # A list under the document's own name is what the visit looked at: it places the
+        # document, and is the answer only when the document has no other list.
+        findings = {h: s for h, s in sections.items() if not placing_section(h)}
+        sections = findings or sections
         if not sections:
             continue
         headings = list(sections)

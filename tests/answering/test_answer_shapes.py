@@ -97,6 +97,54 @@ def test_the_words_that_ask_for_a_list_choose_which_list(corpus_assistant):
     assert answer.citations[0].quote.startswith("The strategic and managerial oversight")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Identify the areas for improvement set out by the September 2024 focused visit to"
+        " Birmingham on children in care.",
+        "Which areas for improvement did the 2024 focused visit to Birmingham's children in care"
+        " services identify?",
+        "List the recommendations from Birmingham's focused visit in September 2024.",
+    ],
+)
+def test_the_list_asked_for_is_chosen_by_what_it_means_not_by_the_visit_it_names(
+    corpus_assistant, question
+):
+    # The letter's own heading ("Focused visit to Birmingham children's services") names the
+    # council and the visit these questions name; the list they ask for is headed by what it is.
+    answer = corpus_assistant.ask(question)
+    assert answer.shape == "list"
+    assert {c.section[-1] for c in answer.citations} == {
+        "What needs to improve in this area of social work practice?"
+    }
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Ofsted conclude about Norfolk's care of children in care when it made its"
+        " focused visit in October 2021?",
+        "How did Norfolk's children in care fare at the October 2021 focused visit?",
+        "Summarise the findings of the 2021 focused visit to Norfolk on children in care.",
+    ],
+)
+def test_what_places_a_document_never_leads_the_answer(corpus_assistant, question):
+    from assistant.core import councils
+
+    answer = corpus_assistant.ask(question)
+    assert answer.answered
+    first = answer.citations[0]
+    assert not councils.mentions(first.section[-1]), (first.section, first.quote)
+    assert not first.quote.startswith(("Inspectors looked at", "This letter summarises"))
+
+
+def test_a_question_asking_when_is_answered_where_the_visit_is_introduced(corpus_assistant):
+    answer = corpus_assistant.ask(
+        "On what dates did Ofsted inspectors visit Norfolk in 2021 to look at children in care?"
+    )
+    assert any("5 and 6 October 2021" in c.quote for c in answer.citations)
+
+
 def test_a_judgement_question_quotes_the_grade_table(corpus_assistant):
     answer = corpus_assistant.ask("What grades did Kent get at its 2022 inspection?")
     assert answer.shape == "judgement"

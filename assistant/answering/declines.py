@@ -141,7 +141,7 @@ def unknown_names(
     word) that no passage mentions: a question about "Mars" cannot be answered. When the
     question names councils, a name must be mentioned in their own documents: another
     council's "Mockingbird programme" does not answer a question about this one's."""
-    unknown = [n for n in _names_in(intent.question) if not keyword_index.knows(n)]
+    unknown = [n for n in _names_in(intent.question) if not _holding(keyword_index, n).any()]
     if unknown and keyword_index.ids:
         return Decline(
             DeclineRule.NAME_NOT_INDEXED, f"No indexed document mentions {_and(unknown)}."
@@ -155,7 +155,7 @@ def unknown_names(
     # An acronym ("HMI", "MASH") may be spelled out in the council's own documents: only a
     # name's own words are looked for there.
     names = [n for n in _names_in(intent.question) if not n.isupper()]
-    absent = [n for n in names if not (keyword_index.holding(n) & scope).any()]
+    absent = [n for n in names if not (_holding(keyword_index, n) & scope).any()]
     if not absent:
         return None
     about = _and(list(intent.councils))
@@ -165,22 +165,36 @@ def unknown_names(
     )
 
 
+def _holding(keyword_index: KeywordIndex, name: str):
+    """The passages holding every word of `name`: a name of several words ("Staying Close")
+    names one thing, which a passage holding only "close" does not mention."""
+    held = None
+    for word in name.split():
+        found = keyword_index.holding(word)
+        held = found if held is None else held & found
+    return held
+
+
 def _names_in(question: str) -> list[str]:
     """Capitalised words that name something: not the first word of a sentence, a council,
-    a month or a common word."""
+    a month or a common word; neighbours joined, as one name ("Staying Close")."""
     question = question.strip()
-    names = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question)
     # Councils are checked against the catalogue (`check_scope`), held or not.
     council_words = set(
         re.findall(r"\w+", " ".join(named_councils(question, trust_capitals=True)).lower())
     )
-    return [
-        n
-        for n in dict.fromkeys(names)
-        if n.lower() not in STOP_WORDS
-        and n.lower() not in MONTHS
-        and n.lower() not in council_words
-    ]
+    names: list[str] = []
+    end = -1
+    for m in re.finditer(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z]{2,})\b", question):
+        word = m.group(1)
+        if word.lower() in STOP_WORDS or word.lower() in MONTHS or word.lower() in council_words:
+            continue
+        if names and question[end : m.start()] == " ":
+            names[-1] = f"{names[-1]} {word}"
+        else:
+            names.append(word)
+        end = m.end()
+    return list(dict.fromkeys(names))
 
 
 # A yes-or-no question ("Was Kent judged inadequate?") asks about a grade; it does not take it

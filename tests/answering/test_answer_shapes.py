@@ -331,6 +331,24 @@ def test_a_name_the_councils_documents_never_mention_is_declined(corpus_assistan
     assert answer.declined.message == "No indexed document about Hampshire mentions Evolve."
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is Kent using the Staying Close programme to support care leavers?",
+        "Has Kent set up Staying Close for young people leaving its children's homes?",
+        "Describe what inspectors said about Staying Close in Kent.",
+    ],
+)
+def test_a_name_of_several_words_is_one_name(corpus_assistant, question):
+    # Kent's reports hold "staying" and "close" apart, never "Staying Close" (North
+    # Northamptonshire's do): a passage holding one of the words does not mention it.
+    answer = corpus_assistant.ask(question)
+    assert not answer.answered and answer.declined.rule == DeclineRule.NAME_NOT_INDEXED
+    assert answer.declined.message == "No indexed document about Kent mentions Staying Close."
+    other = corpus_assistant.ask(question.replace("Kent", "North Northamptonshire"))
+    assert other.answered and any("Staying Close" in c.excerpt for c in other.citations)
+
+
 def test_an_acronym_is_not_required_in_the_councils_own_words(corpus_assistant):
     # The reports write "Her Majesty's Inspector" where the question says HMI.
     answer = corpus_assistant.ask("Which HMI led Kent's 2022 inspection?")

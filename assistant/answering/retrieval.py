@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from assistant.answering.intent import Scope, scope_of, topic_of
 from assistant.answering.policy import AnswerPolicy
 from assistant.core.access import OPERATOR, Reader
-from assistant.core.filters import Filter
+from assistant.core.filters import Condition, Filter
 from assistant.core.passage import Passage
 from assistant.index.catalogue import Catalogue
 from assistant.index.fusion import Ranked, reciprocal_rank_fusion
@@ -76,11 +76,7 @@ class Retriever:
 
     def restrict(self, where: Filter | None, reader: Reader) -> Filter | None:
         """`where` narrowed to what `reader` may see: the condition every search runs under."""
-        condition = reader.condition(self._view(OPERATOR)[1].labels)
-        if condition is None:
-            return where
-        mine = Filter((condition,))
-        return where.and_(mine) if where else mine
+        return _narrowed(where, reader.condition(self.catalogue().labels))
 
     def _view(self, reader: Reader) -> tuple[KeywordIndex, Catalogue]:
         with self._lock:
@@ -131,13 +127,14 @@ class Retriever:
 
     def _search(self, query, *, reader, k, where, scope, topic) -> list[Hit]:
         vector = self.embedder.embed_query(query)
-        mine = self.restrict(where, reader)
+        labels = self.catalogue().labels
+        mine = _narrowed(where, reader.condition(labels))
         # Chroma filters by building the set of passages a `where` admits: a condition admitting
         # nearly every passage costs 75-115 ms a query at 27,000 (6 ms without). When this
         # reader may see every label the index holds, the access condition admits everything,
         # so the vector search runs without it (the keyword index's mask is free); `search`
         # checks each passage returned, against the index as written since.
-        dense = where if reader.sees_all(self._view(OPERATOR)[1].labels) else mine
+        dense = where if reader.sees_all(labels) else mine
         keyword_index = self.keyword_index(reader)
         seen: dict[str, StoredHit] = {}
         lists = self._ranked(
@@ -190,3 +187,11 @@ class Retriever:
             for f in fused
             if f.id in seen
         ]
+
+
+def _narrowed(where: Filter | None, condition: Condition | None) -> Filter | None:
+    """`where` and `condition` both (either alone when the other is None)."""
+    if condition is None:
+        return where
+    mine = Filter((condition,))
+    return where.and_(mine) if where else mine

@@ -79,11 +79,6 @@ def _continues(previous: str, line: str, full: int) -> bool:
     return not previous.endswith(_TERMINAL) and full > 30 and len(previous) >= 0.6 * full
 
 
-def drop_running_lines(pages: list[str]) -> list[str]:
-    """Remove page numbers and header/footer lines repeated on many pages of one document."""
-    return split_running_lines(pages)[0]
-
-
 def split_running_lines(pages: list[str]) -> tuple[list[str], list[str]]:
     """Each page without its running header/footer lines and page numbers, and the running
     lines each page lost: a paper's classification ("NOT FOR PUBLICATION") is often printed on

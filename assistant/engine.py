@@ -113,7 +113,7 @@ class Assistant:
         scoped = declines.check_scope(intent, catalogue, keyword_index)
         intent = scoped.intent
         decline = scoped.decline or declines.unknown_names(intent, keyword_index, catalogue)
-        if decline is None and (
+        if decline is None and not _read_off_structure(intent) and (
             not hits or max(h.similarity for h in hits) < self.policy.min_passage_similarity
         ):
             decline = declines.no_answer(intent)
@@ -191,6 +191,13 @@ class Assistant:
         self.embedder.embed_query("warm up")
         self.asks.shape("warm up")
         self.retriever.keyword_index()
+
+
+def _read_off_structure(intent: QueryIntent) -> bool:
+    """A named council's list or grades are read off its reports' structure, not found by
+    likeness: "anything Torbay still has to work on?" is close to no passage, yet its report's
+    list answers it (and when there is none, the shape finds nothing and declines)."""
+    return bool(intent.councils) and intent.shape in (Shape.LIST, Shape.JUDGEMENT)
 
 
 def _part(whole: QueryIntent, part: str, asks: AskReader) -> QueryIntent:

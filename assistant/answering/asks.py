@@ -5,8 +5,10 @@ Word patterns see only the phrasings someone listed; the embedding model, alread
 every question, places "what has Devon got to sort out?" near "what needs to improve?". The
 reader is a linear classifier over the question's embedding, fitted on example asks of each
 shape (`assistant/data/asks.json`): every frame is filled with many topics and councils, so the
-fit learns the ask and not the topic. Fitted once per model and kept in the encoder cache; it
-answers only when it is sure (`MIN_PROBABILITY`), and otherwise leaves the question a plain one.
+fit learns the ask and not the topic; most are also placed ("after its 2023 inspection"), since
+people place their questions and the placing is not the ask. Fitted once per model and kept in
+the encoder cache; it answers only when it is sure (`MIN_PROBABILITY`), and otherwise leaves the
+question a plain one.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from assistant.answering.intent import Shape
 
 DATA = Path(__file__).parents[1] / "data" / "asks.json"
 MIN_PROBABILITY = 0.6  # more likely than not, with room: below it the question stays a fact
-FILLS = 3  # each frame filled with this many topic and council pairs
-_STEPS, _RATE, _L2 = 1000, 2.0, 1e-3
-_FORMAT = 2  # part of the cache key: bump when the fit changes
+FILLS = 6  # each frame filled with this many topic, council and placing draws
+PLACED = 0.85  # the share of fills given a clause that places them
+# Fitted to convergence: leaving each frame out in turn and reading it placed, 1000 steps at
+# rate 2 were sure of 0.43 of the frames (0.97 right); this fit is sure of 0.83 (0.95 right).
+_STEPS, _RATE, _L2 = 3000, 5.0, 1e-4
+_FORMAT = 3  # part of the cache key: bump when the fit changes
 _Fit = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]  # weights, bias, shapes, centroids
 
 
@@ -90,7 +95,8 @@ class AskReader:
 
 
 def examples(data: dict) -> tuple[list[str], list[int], list[str]]:
-    """Every frame filled with `FILLS` topic and council pairs, drawn the same way each time."""
+    """Every frame filled `FILLS` times with a topic, a council and mostly a placing clause,
+    drawn the same way each time."""
     draw = random.Random(7)
     texts, labels, shapes = [], [], []
     for label, (shape, frames) in enumerate(data["frames"].items()):
@@ -98,9 +104,18 @@ def examples(data: dict) -> tuple[list[str], list[int], list[str]]:
         for frame in frames:
             for _ in range(FILLS):
                 topic, council = draw.choice(data["topics"]), draw.choice(data["councils"])
-                texts.append(frame.format(t=topic, c=council))
+                text = frame.format(t=topic, c=council)
+                if draw.random() < PLACED:
+                    text = _placed(text, draw.choice(data["places"]))
+                texts.append(text)
                 labels.append(label)
     return texts, labels, shapes
+
+
+def _placed(ask: str, place: str) -> str:
+    """"What must Kent fix?" placed: "What must Kent fix after its 2023 inspection?"."""
+    body, end = (ask[:-1], ask[-1]) if ask[-1] in "?." else (ask, "")
+    return f"{body} {place}{end}"
 
 
 def fit(vectors: np.ndarray, labels: np.ndarray, *, classes: int) -> tuple[np.ndarray, np.ndarray]:

@@ -70,7 +70,9 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> Ch
         # question names finds it where the whole collection's best passages need not hold it.
         named = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
         extra = _search(intent, sources, named, k=sources.policy.passages) if named else []
-    scored = _scored(intent, admitted, sources, extra=extra)
+    # A grade row answers what a report was judged, which the answer's title already says
+    # ("overall: Inadequate"); a plain question's "improvement" is not "Requires improvement".
+    scored = _scored(intent, admitted, sources, extra=extra, judged=bool(intent.grade))
     # The cap per document makes room for other documents; with one, it has none to make.
     alone = len({c.doc_id for c in scored}) == 1
     cap = sources.policy.max_sentences if alone else None
@@ -175,15 +177,18 @@ def _scored(
     shortlist: int | None = None,
     extra: list[Hit] | None = None,
     cue=None,
+    judged: bool = True,
 ) -> list[Candidate]:
-    """The units of the best hits (and of `extra` ones a shape found), scored."""
+    """The units of the best hits (and of `extra` ones a shape found), scored; grade rows
+    among them only when `judged`."""
     policy = sources.policy
     shared = sources.keyword_index
     cands = originals(
         [
             c
             for c in candidates(hits[: policy.passages] + (extra or []))
-            if c.kind != UnitKind.SENTENCE or not shared.is_boilerplate(c.text)
+            if (c.kind != UnitKind.SENTENCE or not shared.is_boilerplate(c.text))
+            and (judged or c.kind != UnitKind.JUDGEMENT)
         ]
     )
     if intent.shape == Shape.QUANTITY:  # a number of the thing asked about, not of another

@@ -158,16 +158,30 @@ def judgements(
             units = wanted or units
         units = _distinct(units)[: sources.policy.max_sentences]
         if units and not intent.area:
-            units += headline(record, sources)
+            units += headline(record, sources, intent.question)
         if units:
             out.append(tuple(units))
     return out
 
 
-def headline(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
+def headline(record: DocumentRecord, sources: IndexView, question: str = "") -> list[Candidate]:
     """The report's own summary of its verdict: the statements that follow its grade table on
     the first page ("Children's experiences in Devon remain poor. ..."). Reports are written
-    that way, and a verdict asked for is better told by them than by the grade rows alone."""
+    that way, and a verdict asked for is better told by them than by the grade rows alone. The
+    summary's first statement states the verdict; of the rest, those closest to `question` ("is
+    it keeping its children safe?") follow it, in reading order."""
+    policy = sources.policy
+    summary = _summary(record, sources)
+    if len(summary) <= policy.headline_sentences or not question:
+        return summary[: policy.headline_sentences]
+    rest = summary[1:]
+    vectors = sources.embed([question] + [c.text for c in rest])
+    closest = np.argsort(-(vectors[1:] @ vectors[0]))[: policy.headline_sentences - 1]
+    return [summary[0]] + [rest[i] for i in sorted(closest)]
+
+
+def _summary(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
+    """The statements after the grade table, up to the first headed section: the summary."""
     policy = sources.policy
     where = sources.within((record.doc_id,), Condition("ordinal", "$lt", policy.opening_passages))
     opening = sorted(sources.retriever.store.find(where.chroma()), key=lambda h: h.passage.ordinal)
@@ -175,12 +189,11 @@ def headline(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
     last = max((i for i, (_, u) in enumerate(units) if u.kind == UnitKind.JUDGEMENT), default=None)
     if last is None:
         return []
-    after = [
+    return [
         candidate(Hit(h.passage, h.score, h.score), u, h.passage.unit_text(u), score=1.0)
         for h, u in units[last + 1 :]
         if u.kind == UnitKind.SENTENCE and is_statement(h.passage.unit_text(u))
     ]
-    return after[: policy.headline_sentences]
 
 
 def _distinct(units: list[Candidate]) -> list[Candidate]:

@@ -113,8 +113,10 @@ class Assistant:
         scoped = declines.check_scope(intent, catalogue, keyword_index)
         intent = scoped.intent
         decline = scoped.decline or declines.unknown_names(intent, keyword_index, catalogue)
-        if decline is None and not _read_off_structure(intent) and (
-            not hits or max(h.similarity for h in hits) < self.policy.min_passage_similarity
+        if (
+            decline is None
+            and not _read_off_structure(intent)
+            and (not hits or max(h.similarity for h in hits) < self.policy.min_passage_similarity)
         ):
             decline = declines.no_answer(intent)
         if decline is not None:

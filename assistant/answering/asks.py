@@ -113,7 +113,8 @@ def examples(data: dict) -> tuple[list[str], list[int], list[str]]:
 
 
 def _placed(ask: str, place: str) -> str:
-    """An ask placed: "What must Kent fix?" becomes "What must Kent fix after its 2023 inspection?"."""
+    """An ask placed: "What must Kent fix?" becomes "What must Kent fix after its 2023
+    inspection?"."""
     body, end = (ask[:-1], ask[-1]) if ask[-1] in "?." else (ask, "")
     return f"{body} {place}{end}"
 

@@ -113,11 +113,8 @@ class Assistant:
         scoped = declines.check_scope(intent, catalogue, keyword_index)
         intent = scoped.intent
         decline = scoped.decline or declines.unknown_names(intent, keyword_index, catalogue)
-        if (
-            decline is None
-            and not _read_off_structure(intent)
-            and (not hits or max(h.similarity for h in hits) < self.policy.min_passage_similarity)
-        ):
+        close = bool(hits) and max(h.similarity for h in hits) >= self.policy.min_passage_similarity
+        if decline is None and not close and not _read_off_structure(intent):
             decline = declines.no_answer(intent)
         if decline is not None:
             return declined(question, decline, hits)
@@ -136,6 +133,10 @@ class Assistant:
         if premise is not None:
             return self._correct(intent, premise, hits, sources)
         chosen = answer_units(intent, hits, sources)
+        if not chosen and close and intent.read and intent.shape in _STRUCTURED:
+            # Read as asking for a list or a verdict, but none to read (a news article, a letter
+            # without one): what the passages close to the question say answers it instead.
+            chosen = answer_units(replace(intent, shape=Shape.FACT), hits, sources)
         if not chosen:
             return declined(question, declines.no_answer(intent), hits)
         return compose(question, chosen, notes=list(scoped.notes))
@@ -195,11 +196,14 @@ class Assistant:
         self.retriever.keyword_index()
 
 
+_STRUCTURED = (Shape.LIST, Shape.JUDGEMENT)  # shapes read off a report's list or grade table
+
+
 def _read_off_structure(intent: QueryIntent) -> bool:
     """A named council's list or grades are read off its reports' structure, not found by
     likeness: "anything Torbay still has to work on?" is close to no passage, yet its report's
     list answers it (and when there is none, the shape finds nothing and declines)."""
-    return bool(intent.councils) and intent.shape in (Shape.LIST, Shape.JUDGEMENT)
+    return bool(intent.councils) and intent.shape in _STRUCTURED
 
 
 def _part(whole: QueryIntent, part: str, asks: AskReader) -> QueryIntent:

@@ -31,8 +31,11 @@ PLACED = 0.85  # the share of fills given a clause that places them
 # Fitted to convergence: leaving each frame out in turn and reading it placed, 1000 steps at
 # rate 2 were sure of 0.43 of the frames (0.97 right); this fit is sure of 0.83 (0.95 right).
 _STEPS, _RATE, _L2 = 3000, 5.0, 1e-4
-_FORMAT = 3  # part of the cache key: bump when the fit changes
-_Fit = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]  # weights, bias, shapes, centroids
+_FORMAT = 4  # part of the cache key: bump when the fit changes
+_Fit = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]  # weights, bias, asks, centroids
+# Asks how a topic changed or recurred across a council's reports: read with the shapes (one
+# fit, one embedding), though it is how the answer spreads, not what kind of unit answers.
+CHANGE = "change"
 
 
 class AskReader:
@@ -53,13 +56,21 @@ class AskReader:
 
     def shape(self, question: str) -> Shape | None:
         """The shape `question` asks for, when the reader is sure."""
-        weights, bias, shapes, _ = self._fitted()
+        ask = self._sure(question)
+        return None if ask in (None, CHANGE, Shape.FACT.value) else Shape(ask)
+
+    def changes(self, question: str) -> bool:
+        """Whether `question` asks how something changed, or recurred, across reports ("does it
+        keep coming up?"): a spread over a council's reports, whatever it asks of each."""
+        return self._sure(question) == CHANGE
+
+    def _sure(self, question: str) -> str | None:
+        """The ask the reader is sure of, else None."""
+        weights, bias, asks, _ = self._fitted()
         scores = self._embed_query(question) @ weights + bias
         odds = np.exp(scores - scores.max())
         best = int(np.argmax(odds))
-        if odds[best] / odds.sum() < MIN_PROBABILITY or shapes[best] == Shape.FACT:
-            return None
-        return Shape(shapes[best])
+        return asks[best] if odds[best] / odds.sum() >= MIN_PROBABILITY else None
 
     def prototype(self, shape: Shape) -> np.ndarray:
         """What asks of `shape` mean in common: the unit mean of its examples' embeddings (for a
@@ -100,7 +111,7 @@ def examples(data: dict) -> tuple[list[str], list[int], list[str]]:
     draw = random.Random(7)
     texts, labels, shapes = [], [], []
     for label, (shape, frames) in enumerate(data["frames"].items()):
-        shapes.append(Shape(shape).value)
+        shapes.append(shape if shape == CHANGE else Shape(shape).value)
         for frame in frames:
             for _ in range(FILLS):
                 topic, council = draw.choice(data["topics"]), draw.choice(data["councils"])

@@ -78,6 +78,10 @@ class QueryIntent:
     scope: Scope
     kinds: frozenset[str] = frozenset()  # kinds of document named specifically
     shape: Shape = Shape.FACT
+    # The shape was read by meaning (`ReadsAsks`), not named in the documents' own words
+    # ("recommendations", "rated"): a question naming a part no document has is declined, one
+    # only read as asking for it is answered as a plain question.
+    read: bool = False
     spread: Spread = Spread.ANYWHERE
     quantity: str = ""  # a quantities.KINDS when shape is Shape.QUANTITY
     counted: tuple[str, ...] = ()  # the words of what a quantity question counts
@@ -107,6 +111,8 @@ class ReadsAsks(Protocol):
 
     def shape(self, question: str) -> Shape | None: ...
 
+    def changes(self, question: str) -> bool: ...
+
 
 def understand(
     question: str,
@@ -127,9 +133,11 @@ def understand(
     spread = _spread(question, scope, shape)
     # A change over time or a comparison is answered with each report's or council's own
     # statements on the topic, whatever it asks of them; only a plain question is read.
+    read = False
     if shape == Shape.FACT and spread == Spread.ANYWHERE and asks is not None:
         shape = asks.shape(question) or Shape.FACT
-        spread = _spread(question, scope, shape)
+        read = shape != Shape.FACT
+        spread = _spread(question, scope, shape, changes=asks.changes(question))
     cue = _LIST.search(question) if shape == Shape.LIST else None
     return QueryIntent(
         question=question,
@@ -137,6 +145,7 @@ def understand(
         scope=scope,
         kinds=frozenset(named_kinds(question)),
         shape=shape,
+        read=read,
         spread=spread,
         quantity=quantity,
         counted=quantities.counted(bare, quantity),
@@ -306,8 +315,9 @@ _WHY = re.compile(
     r"|what (caused|led to|explains))\b",
     re.I,
 )
-# How an answer spreads over documents is still read from words: a comparison names two
-# councils or says so, a change over time says what changed. The reader has no spread yet.
+# How an answer spreads over documents is read from words where the question says so (a
+# comparison names two councils or says "compare", a change says "improved"), and otherwise by
+# the question reader (`ReadsAsks.changes`: "does it keep coming up?").
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|differ\w*|versus|vs\.?|both|each of)\b", re.I)
 _OVER_TIME = re.compile(
     r"\b(improved|improving|change[ds]?|changing|since( the)? (last|previous|its|their)|over time"
@@ -335,10 +345,11 @@ def _clause(question: str, start: int) -> str:
     return re.split(r"[,.;:?!]", question[start:], maxsplit=1)[0].strip()
 
 
-def _spread(question: str, scope: Scope, shape: Shape) -> Spread:
+def _spread(question: str, scope: Scope, shape: Shape, *, changes: bool = False) -> Spread:
+    """`changes`: the question reader found it asks how something changed or recurred."""
     if len(scope.councils) > 1 or (_COMPARE.search(question) and len(scope.councils) != 1):
         return Spread.PER_COUNCIL
-    if scope.councils and (_OVER_TIME.search(question) or len(scope.years) > 1):
+    if scope.councils and (changes or _OVER_TIME.search(question) or len(scope.years) > 1):
         return Spread.OVER_TIME
     return Spread.ACROSS if shape == Shape.EXAMPLES and not scope.councils else Spread.ANYWHERE
 

@@ -33,6 +33,9 @@ class AnswerPolicy:
     max_items: int = 10  # list items quoted from one list
     best_documents: int = 2  # lists or judgements of the best hits' documents, when no council
     headline_sentences: int = 3  # a report's summary statements quoted after its verdict
+    # A judged area is meant when its grade row is this much closer to the question than any
+    # other area's (MiniLM cosine; "children" alone brings every row within ~0.05).
+    area_margin: float = 0.1
     opening_passages: int = 4  # where a report's grade table and summary are looked for
     heading_weight: float = 0.6  # a list's heading against the words that asked (its items: 1-)
     group_margin: float = 1.5  # groups kept within this many margins of the best group

@@ -15,7 +15,15 @@ from __future__ import annotations
 from assistant.answering import quantities
 from assistant.answering.compose import Chosen
 from assistant.answering.index_view import IndexView
-from assistant.answering.intent import QueryIntent, Scope, Shape, Spread, admits, fitting
+from assistant.answering.intent import (
+    QueryIntent,
+    Scope,
+    Shape,
+    Spread,
+    admits,
+    area_of,
+    fitting,
+)
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.retrieval import Hit
 from assistant.answering.selection import (
@@ -70,8 +78,9 @@ def answer_units(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> Ch
         # question names finds it where the whole collection's best passages need not hold it.
         named = tuple(r for c in intent.councils for r in fitting(intent, sources.catalogue, c))
         extra = _search(intent, sources, named, k=sources.policy.passages) if named else []
-    # A grade row answers what a report was judged, which the answer's title already says
-    # ("overall: Inadequate"); a plain question's "improvement" is not "Requires improvement".
+    # A grade row answers how a report judged what is asked about (a grade, a judged area:
+    # "how are Devon's care leavers getting on?"); the answer's title gives the overall one,
+    # and a plain question's "improvement" is not "Requires improvement".
     scored = _scored(intent, admitted, sources, extra=extra, judged=bool(intent.grade))
     # The cap per document makes room for other documents; with one, it has none to make.
     alone = len({c.doc_id for c in scored}) == 1
@@ -180,7 +189,7 @@ def _scored(
     judged: bool = True,
 ) -> list[Candidate]:
     """The units of the best hits (and of `extra` ones a shape found), scored; grade rows
-    among them only when `judged`."""
+    among them only when `judged` or of the area the question names."""
     policy = sources.policy
     shared = sources.keyword_index
     cands = originals(
@@ -188,7 +197,7 @@ def _scored(
             c
             for c in candidates(hits[: policy.passages] + (extra or []))
             if (c.kind != UnitKind.SENTENCE or not shared.is_boilerplate(c.text))
-            and (judged or c.kind != UnitKind.JUDGEMENT)
+            and (judged or c.kind != UnitKind.JUDGEMENT or _of_area(c.text, intent.area))
         ]
     )
     if intent.shape == Shape.QUANTITY:  # a number of the thing asked about, not of another
@@ -207,6 +216,10 @@ def _scored(
         shortlist=shortlist,
         cue=cue or _CUES.get(intent.shape),
     )
+
+
+def _of_area(text: str, area: str) -> bool:
+    return bool(area) and area_of(text) == area
 
 
 def _search(

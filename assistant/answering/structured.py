@@ -18,7 +18,7 @@ from assistant.answering.intent import QueryIntent, Shape, area_of, fitting, unp
 from assistant.answering.retrieval import Hit
 from assistant.answering.selection import Candidate, candidate, is_statement, placing_section
 from assistant.core.filters import Condition
-from assistant.core.judgements import is_overall_statement
+from assistant.core.judgements import is_graded_heading, is_overall_statement
 from assistant.core.passage import UnitKind
 from assistant.core.record import DocumentRecord
 from assistant.index.store import StoredHit
@@ -142,46 +142,83 @@ def judgements(
     intent: QueryIntent, records: tuple[DocumentRecord, ...], sources: IndexView
 ) -> list[tuple[Candidate, ...]]:
     """Per report, its judgement statements: those about the area asked about and the overall
-    verdict, else all of them."""
+    verdict, then that area's own opening verdict; else all of them, then the report's
+    summary."""
     if not records:
         return []
     found = _find(sources, records, "judgements", sources.embed_query(intent.topic))
     out = []
     for record in records:
-        units = _units_of_kind(
-            [h for h in found if h.passage.doc_id == record.doc_id], UnitKind.JUDGEMENT
-        )
-        if intent.area:
-            wanted = [
-                c for c in units if area_of(c.text) == intent.area or is_overall_statement(c.text)
-            ]
+        mine = [h for h in found if h.passage.doc_id == record.doc_id]
+        units = _units_of_kind(mine, UnitKind.JUDGEMENT)
+        area = intent.area or _area_meant(intent.topic, units, sources)
+        if area:
+            wanted = [c for c in units if area_of(c.text) == area or is_overall_statement(c.text)]
             units = wanted or units
         units = _distinct(units)[: sources.policy.max_sentences]
-        if units and not intent.area:
-            units += headline(record, sources, intent.question)
         if units:
-            out.append(tuple(units))
+            # The area's own opening verdict leads, else the report's; what follows is what
+            # the question asks of them, from the area's opening and the report's summary.
+            summary = _summary(record, sources)
+            opening = (_area_opening(mine, area, sources) if area else []) or summary[:1]
+            rest = opening[1:] + [c for c in summary if c not in opening]
+            out.append(tuple(units + _leading(opening[:1], rest, intent.question, sources)))
     return out
 
 
-def headline(record: DocumentRecord, sources: IndexView, question: str = "") -> list[Candidate]:
-    """The report's own summary of its verdict: the statements that follow its grade table on
-    the first page ("Children's experiences in Devon remain poor. ..."). Reports are written
-    that way, and a verdict asked for is better told by them than by the grade rows alone. The
-    summary's first statement states the verdict; of the rest, those closest to `question` ("is
-    it keeping its children safe?") follow it, in reading order."""
-    policy = sources.policy
-    summary = _summary(record, sources)
-    if len(summary) <= policy.headline_sentences or not question:
-        return summary[: policy.headline_sentences]
-    rest = summary[1:]
+def _area_meant(topic: str, units: list[Candidate], sources: IndexView) -> str:
+    """The judged area a question is about, by meaning ("protecting children at risk" is help
+    and protection): the area whose grade row is clearly closer to it than any other's, else
+    none ("are its services any good?" is about them all)."""
+    rows: dict[str, list[str]] = {}
+    for unit in units:  # the overall row competes too: a question about it names no area
+        if area := area_of(unit.text) or ("" if not is_overall_statement(unit.text) else "-"):
+            rows.setdefault(area, []).append(unit.text)
+    if len(rows) < 2:
+        return ""
+    texts = [t for area_rows in rows.values() for t in area_rows]
+    vectors = sources.embed([topic, *texts])
+    closeness = dict(zip(texts, vectors[1:] @ vectors[0], strict=True))
+    ranked = sorted(((max(closeness[t] for t in ts), a) for a, ts in rows.items()), reverse=True)
+    clear = ranked[0][0] - ranked[1][0] >= sources.policy.area_margin
+    return ranked[0][1] if clear and ranked[0][1] != "-" else ""
+
+
+def _area_opening(found: list[StoredHit], area: str, sources: IndexView) -> list[Candidate]:
+    """The statements that open the section headed with the area's grade ("The experiences and
+    progress of care leavers: inadequate"): reports state each area's verdict there first."""
+    for hit in sorted(found, key=_in_order):
+        heading = hit.passage.section[-1:] or ("",)
+        if is_graded_heading(heading[0]) and area_of(heading[0]) == area:
+            return _statements(hit)
+    return []
+
+
+def _statements(hit: StoredHit) -> list[Candidate]:
+    return [
+        candidate(Hit(hit.passage, hit.score, hit.score), u, hit.passage.unit_text(u), score=1.0)
+        for u in hit.passage.units
+        if u.kind == UnitKind.SENTENCE and is_statement(hit.passage.unit_text(u))
+    ]
+
+
+def _leading(
+    first: list[Candidate], rest: list[Candidate], question: str, sources: IndexView
+) -> list[Candidate]:
+    """A verdict's first statement, then those of `rest` closest to `question` ("is it keeping
+    its children safe?"), in reading order."""
+    wanted = sources.policy.headline_sentences - len(first)
+    if len(rest) <= wanted:
+        return first + rest
     vectors = sources.embed([question] + [c.text for c in rest])
-    closest = np.argsort(-(vectors[1:] @ vectors[0]))[: policy.headline_sentences - 1]
-    return [summary[0]] + [rest[i] for i in sorted(closest)]
+    closest = np.argsort(-(vectors[1:] @ vectors[0]))[:wanted]
+    return first + [rest[i] for i in sorted(closest)]
 
 
 def _summary(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
-    """The statements after the grade table, up to the first headed section: the summary."""
+    """The statements that follow the grade table on the first page ("Children's experiences
+    in Devon remain poor. ..."): reports summarise their verdict there, and a verdict asked for
+    is better told by them than by the grade rows alone."""
     policy = sources.policy
     where = sources.within((record.doc_id,), Condition("ordinal", "$lt", policy.opening_passages))
     opening = sorted(sources.retriever.store.find(where.chroma()), key=lambda h: h.passage.ordinal)

@@ -67,9 +67,30 @@ def test_an_evaluative_question_leads_with_the_verdict_and_the_reports_summary(
     assert units[0] == "judgement" and "Overall effectiveness Inadequate" in [
         one_line(c.quote) for c in answer.citations
     ]
-    # the sentences after the grade table, quoted as one: the report's own summary
-    assert answer.citations[-1].quote.startswith("Children’s experiences in Devon remain poor.")
-    assert "serious weaknesses remain" in answer.citations[-1].quote
+    # after the grade rows, the report's own summary, opening with its verdict
+    summary = [c for c in answer.citations if c.unit != "judgement"]
+    assert summary[0].quote.startswith("Children’s experiences in Devon remain poor.")
+    assert "serious weaknesses remain" in " ".join(c.quote for c in summary)
+    assert all(c.page == 1 for c in summary)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the Isles of Scilly any good at keeping children safe?",
+        "How well does the Isles of Scilly protect its children?",
+        "Are children safe in the Isles of Scilly, by the inspectors' verdict?",
+    ],
+)
+def test_the_summary_quoted_after_the_verdict_is_what_the_question_asks(
+    corpus_assistant, question
+):
+    # The summary runs on past its first sentences: those quoted after its verdict are the
+    # ones about keeping children safe, not the next two in line.
+    answer = corpus_assistant.ask(question)
+    said = " ".join(one_line(c.quote) for c in answer.citations if c.unit != "judgement")
+    assert said.startswith("Services in the Isles of Scilly for children who need help")
+    assert "When there are safeguarding concerns for children" in said
 
 
 def test_every_grade_row_is_its_own_statement(corpus_assistant):

@@ -346,9 +346,11 @@ def _clause(question: str, start: int) -> str:
 
 
 def _spread(question: str, scope: Scope, shape: Shape, *, changes: bool = False) -> Spread:
-    """`changes`: the question reader found it asks how something changed or recurred."""
+    """`changes`: the question reader found it asks how something changed or recurred (read
+    so, a question naming one year is still about that year's report: it has one to read)."""
     if len(scope.councils) > 1 or (_COMPARE.search(question) and len(scope.councils) != 1):
         return Spread.PER_COUNCIL
+    changes = changes and len(scope.years) != 1
     if scope.councils and (changes or _OVER_TIME.search(question) or len(scope.years) > 1):
         return Spread.OVER_TIME
     return Spread.ACROSS if shape == Shape.EXAMPLES and not scope.councils else Spread.ANYWHERE

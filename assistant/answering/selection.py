@@ -78,9 +78,14 @@ def is_statement(text: str) -> bool:
 
 def places_document(c: Candidate) -> bool:
     """A unit of the section a document opens with under its own name ("Focused visit to Norfolk
-    children's services": the dates, the inspectors, what they looked at): it places the
-    document rather than saying what was found."""
-    return placing_section(c.hit.passage.section)
+    children's services": the dates, the inspectors, what they looked at) or of its unheaded
+    opening, up to its grade table if it has one: it places the document rather than saying
+    what was found."""
+    passage = c.hit.passage
+    opening = placing_section(passage.section) or (not passage.section and passage.ordinal == 0)
+    table = [u.start for u in passage.units if u.kind == UnitKind.JUDGEMENT]
+    # What follows a grade table is the report's summary of its findings.
+    return opening and (not table or c.span.start < min(table))
 
 
 def placing_section(section: tuple[str, ...]) -> bool:

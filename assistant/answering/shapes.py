@@ -34,6 +34,7 @@ from assistant.answering.selection import (
     candidates,
     originals,
     overlap,
+    places_document,
     score,
     select,
 )
@@ -269,6 +270,11 @@ def _group_answer(
     policy = sources.policy
     hits = _search(intent, sources, records, k=policy.group_passages)
     scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
+    if intent.spread == Spread.OVER_TIME and intent.shape != Shape.QUANTITY:
+        # A change is in what each report found: what places a report (its dates, its
+        # inspectors, what they looked at) is no part of it, even where it scores best. (A
+        # comparison keeps them: "who led both inspections?" is asked of exactly those.)
+        scored = [c for c in scored if not places_document(c)]
     chosen = select(scored, policy=policy, cap=policy.per_group, limit=policy.per_group)
     return [tuple(chosen)] if chosen else []
 

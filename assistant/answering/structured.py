@@ -19,6 +19,7 @@ from assistant.answering.retrieval import Hit
 from assistant.answering.selection import Candidate, candidate, is_statement, placing_section
 from assistant.core.filters import Condition
 from assistant.core.judgements import is_graded_heading, is_overall_statement
+from assistant.core.meta import REPORT_TYPES
 from assistant.core.passage import UnitKind
 from assistant.core.record import DocumentRecord
 from assistant.index.store import StoredHit
@@ -112,8 +113,11 @@ def judged_documents(
     the documents of the best hits."""
     catalogue = sources.catalogue
     if intent.councils:
-        records = [r for r in fitting(intent, catalogue, intent.councils[0]) if _graded(r)]
-        return tuple(records) if intent.years else tuple(records[-1:])
+        records = fitting(intent, catalogue, intent.councils[0])
+        graded = [r for r in records if _graded(r)]
+        if not graded and intent.read:  # "how did it do at its focused visit?": the letter's
+            graded = [r for r in records if r.meta.doc_type in REPORT_TYPES]  # own verdict
+        return tuple(graded) if intent.years else tuple(graded[-1:])
     if intent.grade:
         latest: dict[str, DocumentRecord] = {}
         for record in catalogue.records:
@@ -156,13 +160,15 @@ def judgements(
             wanted = [c for c in units if area_of(c.text) == area or is_overall_statement(c.text)]
             units = wanted or units
         units = _distinct(units)[: sources.policy.max_sentences]
-        if units:
-            # The area's own opening verdict leads, else the report's; what follows is what
-            # the question asks of them, from the area's opening and the report's summary.
-            summary = _summary(record, sources)
-            opening = (_area_opening(mine, area, sources) if area else []) or summary[:1]
-            rest = opening[1:] + [c for c in summary if c not in opening]
-            out.append(tuple(units + _leading(opening[:1], rest, intent.question, sources)))
+        # The area's own opening verdict leads, else the report's summary's (a letter without
+        # a grade table: the findings it opens with); what follows is what the question asks
+        # of them, from the area's opening and the summary.
+        summary = _summary(record, sources) if units else _letter_summary(record, sources)
+        opening = (_area_opening(mine, area, sources) if area else []) or summary[:1]
+        rest = opening[1:] + [c for c in summary if c not in opening]
+        said = units + _leading(opening[:1], rest, _asked_of(intent), sources)
+        if said:
+            out.append(tuple(said))
     return out
 
 
@@ -202,26 +208,46 @@ def _statements(hit: StoredHit) -> list[Candidate]:
     ]
 
 
+def _asked_of(intent: QueryIntent) -> str:
+    """What the question asks of a verdict beyond the verdict itself ("keeping children safe"),
+    or "" when it asks nothing more ("what verdict did inspectors reach on Devon?": its topic
+    is the question itself, and "inspectors" would only find sentences about the visit)."""
+    return intent.topic if intent.topic != intent.question else ""
+
+
 def _leading(
     first: list[Candidate], rest: list[Candidate], question: str, sources: IndexView
 ) -> list[Candidate]:
     """A verdict's first statement, then those of `rest` closest to `question` ("is it keeping
-    its children safe?"), in reading order."""
+    its children safe?") or, asked nothing more, the next in line; in reading order."""
     wanted = sources.policy.headline_sentences - len(first)
-    if len(rest) <= wanted:
-        return first + rest
+    if len(rest) <= wanted or not question:
+        return first + rest[:wanted]
     vectors = sources.embed([question] + [c.text for c in rest])
     closest = np.argsort(-(vectors[1:] @ vectors[0]))[:wanted]
     return first + [rest[i] for i in sorted(closest)]
+
+
+def _letter_summary(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
+    """The statements of the first section a letter heads with what it found ("Headline
+    findings"), after the one it opens under its own name."""
+    for hit in _opening(record, sources):
+        if hit.passage.section and not placing_section(hit.passage.section):
+            return _statements(hit)
+    return []
+
+
+def _opening(record: DocumentRecord, sources: IndexView) -> list[StoredHit]:
+    policy = sources.policy
+    where = sources.within((record.doc_id,), Condition("ordinal", "$lt", policy.opening_passages))
+    return sorted(sources.retriever.store.find(where.chroma()), key=lambda h: h.passage.ordinal)
 
 
 def _summary(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
     """The statements that follow the grade table on the first page ("Children's experiences
     in Devon remain poor. ..."): reports summarise their verdict there, and a verdict asked for
     is better told by them than by the grade rows alone."""
-    policy = sources.policy
-    where = sources.within((record.doc_id,), Condition("ordinal", "$lt", policy.opening_passages))
-    opening = sorted(sources.retriever.store.find(where.chroma()), key=lambda h: h.passage.ordinal)
+    opening = _opening(record, sources)
     units = [(h, u) for h in opening if h.passage.page in (None, 1) for u in h.passage.units]
     last = max((i for i, (_, u) in enumerate(units) if u.kind == UnitKind.JUDGEMENT), default=None)
     if last is None:

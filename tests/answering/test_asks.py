@@ -9,7 +9,7 @@ import pytest
 
 from assistant.answering import asks
 from assistant.answering.asks import AskReader
-from assistant.answering.intent import Shape, understand
+from assistant.answering.intent import Shape, Spread, understand
 from assistant.settings import DEFAULT_MODEL
 from assistant.vectors.embedder import Embedder
 
@@ -55,14 +55,49 @@ def test_an_ask_in_plain_words_gets_its_shape(embedder, tmp_path_factory, questi
     assert understand(question, asks=reader).shape == shape
 
 
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        ("What has Leeds still got to fix after its 2023 inspection?", Shape.LIST),
+        ("Is there anything Devon still has to sort out in children's services?", Shape.LIST),
+        ("Is Wigan in a bad way since the focused visit in May 2021?", Shape.JUDGEMENT),
+    ],
+)
+def test_an_ask_placed_by_its_inspection_keeps_its_shape(
+    embedder, tmp_path_factory, question, shape
+):
+    # The reader learns from placed examples: "after its 2023 inspection" is not the ask.
+    reader = _reader(embedder, tmp_path_factory.mktemp("asks"))
+    assert understand(question).shape == Shape.FACT
+    assert understand(question, asks=reader).shape == shape
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does Leeds keep getting criticised over supervision?",
+        "Have inspectors flagged placements in Kent before?",
+        "Is adoption in Wigan still a problem after all these years?",
+    ],
+)
+def test_a_change_across_reports_is_read_as_a_spread(embedder, tmp_path_factory, question):
+    reader = _reader(embedder, tmp_path_factory.mktemp("asks"))
+    assert understand(question).spread == Spread.ANYWHERE  # no pattern sees it
+    intent = understand(question, asks=reader)
+    assert intent.spread == Spread.OVER_TIME
+    assert intent.shape == Shape.FACT and not intent.read
+
+
 def test_a_plain_question_stays_a_fact(embedder, tmp_path):
     reader = _reader(embedder, tmp_path)
     for question in (
         "How high are caseloads in Leeds?",
         "Who chairs the corporate parenting panel?",
         "What did inspectors say about the front door in Wigan?",
+        "Who is overseeing improvement in Leeds?",  # "improvement" is its topic, not its ask
     ):
         assert reader.shape(question) is None, question
+        assert not reader.changes(question), question
 
 
 def test_the_examples_are_drawn_the_same_way_each_time():
@@ -71,15 +106,20 @@ def test_the_examples_are_drawn_the_same_way_each_time():
     assert first == again
     texts, labels, shapes = first
     assert set(shapes) == {
-        s.value
-        for s in (
-            Shape.LIST,
-            Shape.JUDGEMENT,
-            Shape.REASON,
-            Shape.DECISION,
-            Shape.EXAMPLES,
-            Shape.FACT,
-        )
+        asks.CHANGE,
+        *(
+            s.value
+            for s in (
+                Shape.LIST,
+                Shape.JUDGEMENT,
+                Shape.REASON,
+                Shape.DECISION,
+                Shape.EXAMPLES,
+                Shape.FACT,
+            )
+        ),
     }
     assert len(texts) == len(labels) == asks.FILLS * sum(map(len, data["frames"].values()))
     assert not any("{" in t for t in texts)
+    placed = [t for t in texts if any(t.rstrip("?.").endswith(p) for p in data["places"])]
+    assert 0.7 < len(placed) / len(texts) < 0.95, "most examples are placed, not all"

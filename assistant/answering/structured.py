@@ -164,12 +164,15 @@ def judgements(
         # a grade table: the findings it opens with); what follows is what the question asks
         # of them, from the area's opening and the summary.
         summary = _summary(record, sources) if units else _letter_summary(record, sources)
-        opening = (_area_opening(mine, area, sources) if area else []) or summary[:1]
+        opening = (_area_opening(mine, area) if area else []) or summary[:1]
         rest = opening[1:] + [c for c in summary if c not in opening]
         said = units + _leading(opening[:1], rest, _asked_of(intent), sources)
         if said:
             out.append(tuple(said))
     return out
+
+
+_OVERALL = "overall"  # not an area: the overall effectiveness row
 
 
 def _area_meant(topic: str, units: list[Candidate], sources: IndexView) -> str:
@@ -178,7 +181,8 @@ def _area_meant(topic: str, units: list[Candidate], sources: IndexView) -> str:
     none ("are its services any good?" is about them all)."""
     rows: dict[str, list[str]] = {}
     for unit in units:  # the overall row competes too: a question about it names no area
-        if area := area_of(unit.text) or ("" if not is_overall_statement(unit.text) else "-"):
+        area = _OVERALL if is_overall_statement(unit.text) else area_of(unit.text)
+        if area:
             rows.setdefault(area, []).append(unit.text)
     if len(rows) < 2:
         return ""
@@ -187,10 +191,10 @@ def _area_meant(topic: str, units: list[Candidate], sources: IndexView) -> str:
     closeness = dict(zip(texts, vectors[1:] @ vectors[0], strict=True))
     ranked = sorted(((max(closeness[t] for t in ts), a) for a, ts in rows.items()), reverse=True)
     clear = ranked[0][0] - ranked[1][0] >= sources.policy.area_margin
-    return ranked[0][1] if clear and ranked[0][1] != "-" else ""
+    return ranked[0][1] if clear and ranked[0][1] != _OVERALL else ""
 
 
-def _area_opening(found: list[StoredHit], area: str, sources: IndexView) -> list[Candidate]:
+def _area_opening(found: list[StoredHit], area: str) -> list[Candidate]:
     """The statements that open the section headed with the area's grade ("The experiences and
     progress of care leavers: inadequate"): reports state each area's verdict there first."""
     for hit in sorted(found, key=_in_order):

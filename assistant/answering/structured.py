@@ -20,7 +20,7 @@ from assistant.answering.selection import Candidate, candidate, is_statement, pl
 from assistant.core.filters import Condition
 from assistant.core.judgements import is_graded_heading, is_overall_statement
 from assistant.core.meta import REPORT_TYPES
-from assistant.core.passage import UnitKind
+from assistant.core.passage import Unit, UnitKind
 from assistant.core.record import DocumentRecord
 from assistant.index.store import StoredHit
 
@@ -95,11 +95,18 @@ def _in_order(hit: StoredHit) -> tuple[int, int]:
 def _units_of_kind(found: list[StoredHit], kind: str) -> list[Candidate]:
     """The units of one kind in the passages found, in document order, each a candidate."""
     return [
-        candidate(Hit(h.passage, h.score, h.score), u, h.passage.unit_text(u), score=1.0)
+        _quoted(h, u)
         for h in sorted(found, key=_in_order)
         for u in h.passage.units
         if u.kind == kind
     ]
+
+
+def _quoted(hit: StoredHit, unit: Unit) -> Candidate:
+    """A unit of a passage read off a report's structure, as a candidate that needs no score."""
+    return candidate(
+        Hit(hit.passage, hit.score, hit.score), unit, hit.passage.unit_text(unit), score=1.0
+    )
 
 
 # --- judgements ---------------------------------------------------------------------------------
@@ -206,7 +213,7 @@ def _area_opening(found: list[StoredHit], area: str) -> list[Candidate]:
 
 def _statements(hit: StoredHit) -> list[Candidate]:
     return [
-        candidate(Hit(hit.passage, hit.score, hit.score), u, hit.passage.unit_text(u), score=1.0)
+        _quoted(hit, u)
         for u in hit.passage.units
         if u.kind == UnitKind.SENTENCE and is_statement(hit.passage.unit_text(u))
     ]
@@ -257,7 +264,7 @@ def _summary(record: DocumentRecord, sources: IndexView) -> list[Candidate]:
     if last is None:
         return []
     return [
-        candidate(Hit(h.passage, h.score, h.score), u, h.passage.unit_text(u), score=1.0)
+        _quoted(h, u)
         for h, u in units[last + 1 :]
         if u.kind == UnitKind.SENTENCE and is_statement(h.passage.unit_text(u))
     ]

@@ -268,8 +268,14 @@ def _group_answer(
     if intent.shape == Shape.JUDGEMENT:
         return list(judgements(intent, records, sources))
     policy = sources.policy
-    hits = _search(intent, sources, records, k=policy.group_passages)
-    scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
+    if intent.spread == Spread.OVER_TIME:
+        # One report: all of it is read. Its statement on the topic is often one line of a
+        # summary passage about many things, which a search of its passages ranks low.
+        found = _read_whole(intent, sources, records)
+        scored = _scored(intent, [], sources, extra=found, shortlist=policy.group_shortlist)
+    else:
+        hits = _search(intent, sources, records, k=policy.group_passages)
+        scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
     if intent.spread == Spread.OVER_TIME and intent.shape != Shape.QUANTITY:
         # A change is in what each report found: what places a report (its dates, its
         # inspectors, what they looked at) is no part of it, even where it scores best. (A
@@ -277,6 +283,15 @@ def _group_answer(
         scored = [c for c in scored if not places_document(c)]
     chosen = select(scored, policy=policy, cap=policy.per_group, limit=policy.per_group)
     return [tuple(chosen)] if chosen else []
+
+
+def _read_whole(
+    intent: QueryIntent, sources: IndexView, records: tuple[DocumentRecord, ...]
+) -> list[Hit]:
+    """Every passage of the documents the reader may see, closest to the topic first."""
+    where = sources.within(r.doc_id for r in records)
+    found = sources.retriever.store.find(where.chroma(), vector=sources.embed_query(intent.topic))
+    return [Hit(s.passage, 0.0, s.score) for s in sorted(found, key=lambda s: -s.score)]
 
 
 def _examples(intent: QueryIntent, hits: list[Hit], sources: IndexView) -> Chosen:

@@ -212,6 +212,25 @@ def test_a_topic_followed_across_reports_quotes_findings_not_what_places_them(
     )
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Have inspectors raised Norfolk's care leavers' accommodation more than once?",
+        "Has accommodation for Norfolk's care leavers come up at more than one inspection?",
+    ],
+)
+def test_a_topic_followed_across_reports_is_read_in_the_whole_of_each_report(
+    corpus_assistant, question
+):
+    # The 2023 report's lines on accommodation sit in passages about many things, which a
+    # search of that report's passages ranked below a passage about carers' payments.
+    answer = corpus_assistant.ask(question)
+    assert answer.shape == "over_time"
+    quotes = [c.quote for c in answer.citations if c.source == "ofsted-ilacs-norfolk-2023.pdf"]
+    assert quotes
+    assert all("accommodation" in one_line(q) for q in quotes), quotes
+
+
 def test_every_grade_row_is_its_own_statement(corpus_assistant):
     answer = corpus_assistant.ask("How was Devon judged?")
     rows = [one_line(c.quote) for c in answer.citations if c.unit == "judgement"]

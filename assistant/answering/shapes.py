@@ -268,14 +268,17 @@ def _group_answer(
     if intent.shape == Shape.JUDGEMENT:
         return list(judgements(intent, records, sources))
     policy = sources.policy
+    hits = _search(intent, sources, records, k=policy.group_passages)
+    scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
     if intent.spread == Spread.OVER_TIME:
-        # One report: all of it is read. Its statement on the topic is often one line of a
-        # summary passage about many things, which a search of its passages ranks low.
-        found = _read_whole(intent, sources, records)
-        scored = _scored(intent, [], sources, extra=found, shortlist=policy.group_shortlist)
-    else:
-        hits = _search(intent, sources, records, k=policy.group_passages)
-        scored = _scored(intent, hits, sources, shortlist=policy.group_shortlist)
+        # One report: its statement on the topic is often one line of a summary passage about
+        # many things, which the search ranks low, so the whole report's units that share the
+        # topic's words compete too. Beside the search's, not instead: where the topic's words
+        # are only the question's frame ("set out the dates..."), they find nothing on it.
+        whole = _read_whole(intent, sources, records)
+        seen = {(c.hit.passage.id, c.span.start) for c in scored}
+        more = _scored(intent, [], sources, extra=whole, shortlist=policy.group_shortlist)
+        scored += [c for c in more if (c.hit.passage.id, c.span.start) not in seen]
     if intent.spread == Spread.OVER_TIME and intent.shape != Shape.QUANTITY:
         # A change is in what each report found: what places a report (its dates, its
         # inspectors, what they looked at) is no part of it, even where it scores best. (A

@@ -279,11 +279,11 @@ def _group_answer(
         seen = {(c.hit.passage.id, c.span.start) for c in scored}
         more = _scored(intent, [], sources, extra=whole, shortlist=policy.group_shortlist)
         scored += [c for c in more if (c.hit.passage.id, c.span.start) not in seen]
-    if intent.spread == Spread.OVER_TIME and intent.shape != Shape.QUANTITY:
-        # A change is in what each report found: what places a report (its dates, its
-        # inspectors, what they looked at) is no part of it, even where it scores best. (A
-        # comparison keeps them: "who led both inspections?" is asked of exactly those.)
-        scored = [c for c in scored if not places_document(c)]
+        if intent.shape != Shape.QUANTITY:
+            # A change is in what each report found: what places a report (its dates, its
+            # inspectors, what they looked at) is no part of it, even where it scores best. (A
+            # comparison keeps them: "who led both inspections?" is asked of exactly those.)
+            scored = [c for c in scored if not places_document(c)]
     chosen = select(scored, policy=policy, cap=policy.per_group, limit=policy.per_group)
     return [tuple(chosen)] if chosen else []
 
